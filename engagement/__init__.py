@@ -1,0 +1,1 @@
+"""Ward profile, engagement events, concerns, KIN register, the seven-stage tracker (issue 3)."""

@@ -1,0 +1,1 @@
+"""EPIC activity, Celery rollups and dashboards (issue 5)."""

@@ -1,0 +1,1 @@
+"""Neighbourhood panels, memberships, meetings and aggregated diversity (issue 4)."""

@@ -1,0 +1,1 @@
+"""Candidate issues, ballots, adopted priorities, action plans and reviews (issue 4)."""

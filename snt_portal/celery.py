@@ -1,0 +1,28 @@
+"""The Celery app, and the one place periodic schedules are defined."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "snt_portal.settings")
+
+app = Celery("snt_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic job, with its own time limit. Later issues add their jobs here.
+app.conf.beat_schedule = {
+    "heartbeat": {
+        "task": "snt_portal.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55, "time_limit": 30},
+    },
+    "nightly-clear-expired-sessions": {
+        "task": "snt_portal.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 3600, "time_limit": 300},
+    },
+}

@@ -1,0 +1,216 @@
+"""The one scoping mechanism: who may do what, where.
+
+A user holds *grants*: a role over an area (all of London, some boroughs, some wards). The
+role's permissions come from ``ROLE_PERMISSIONS``; the union of a user's grants gives, for each
+permission, the ``Area`` in which they hold it. Every queryset of scoped data subclasses
+``ScopedQuerySet`` and says, in ``scope_q``, how an area selects its rows; views call
+``visible_to(user, perm)`` and the access helpers below. Nothing else decides who sees what.
+
+Access helpers follow one rule: an object outside what the user may *see* is a 404 (its
+existence is not confirmed); an object they may see but not change is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from wards.models import User
+
+
+class Role(StrEnum):
+    """Every role the portal knows. Officer roles come from postings; the rest are assigned."""
+
+    PCSO = "pcso"
+    PC = "pc"
+    SERGEANT = "sergeant"
+    INSPECTOR = "inspector"
+    PANEL_CHAIR = "panel_chair"
+    PANEL_MEMBER = "panel_member"
+    BOROUGH_MANAGER = "borough_manager"
+    CENTRAL_ANALYST = "central_analyst"
+    ADMINISTRATOR = "administrator"
+
+
+class Perm(StrEnum):
+    VIEW_WARD = "view_ward"  # ward and borough pages, the team, strength vs establishment
+    VIEW_ABSTRACTIONS = "view_abstractions"  # who was abstracted, when, why
+    MANAGE_POSTINGS = "manage_postings"  # add or end a posting
+    RECORD_ABSTRACTIONS = "record_abstractions"
+
+
+_OFFICER = {Perm.VIEW_WARD, Perm.VIEW_ABSTRACTIONS}
+_SUPERVISOR = _OFFICER | {Perm.MANAGE_POSTINGS, Perm.RECORD_ABSTRACTIONS}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.PCSO: frozenset(_OFFICER),
+    Role.PC: frozenset(_OFFICER),
+    Role.SERGEANT: frozenset(_SUPERVISOR),
+    Role.INSPECTOR: frozenset(_SUPERVISOR),
+    # Panels see their ward's public face: the team and its strength, not staff abstractions.
+    Role.PANEL_CHAIR: frozenset({Perm.VIEW_WARD}),
+    Role.PANEL_MEMBER: frozenset({Perm.VIEW_WARD}),
+    # Managers and analysts read; changes to a team are made by its sergeant or inspector.
+    Role.BOROUGH_MANAGER: frozenset(_OFFICER),
+    Role.CENTRAL_ANALYST: frozenset(_OFFICER),
+    Role.ADMINISTRATOR: frozenset(Perm),
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    """A set of places: everywhere, whole boroughs, or single wards (by primary key)."""
+
+    everywhere: bool = False
+    boroughs: frozenset[int] = frozenset()
+    wards: frozenset[int] = frozenset()
+    # Boroughs that contain one of ``wards``: enough to see the borough's page, not its wards.
+    ward_boroughs: frozenset[int] = frozenset()
+
+    def __or__(self, other: Area) -> Area:
+        return Area(
+            everywhere=self.everywhere or other.everywhere,
+            boroughs=self.boroughs | other.boroughs,
+            wards=self.wards | other.wards,
+            ward_boroughs=self.ward_boroughs | other.ward_boroughs,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everywhere or self.boroughs or self.wards)
+
+    def ward_q(self, ward: str = "ward") -> Q:
+        """Rows whose ward (reached by the lookup ``ward``) lies in this area."""
+        if self.everywhere:
+            return Q()
+        prefix = f"{ward}__" if ward else ""
+        pk = ward or "pk"
+        return Q(**{f"{pk}__in": self.wards}) | Q(**{f"{prefix}borough__in": self.boroughs})
+
+    def borough_q(self, borough: str = "borough") -> Q:
+        """Rows whose borough is wholly in this area."""
+        if self.everywhere:
+            return Q()
+        return Q(**{f"{borough}__in": self.boroughs})
+
+    def covers_ward(self, ward_id: int, borough_id: int) -> bool:
+        return self.everywhere or ward_id in self.wards or borough_id in self.boroughs
+
+
+NOWHERE = Area()
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    area: Area
+
+
+@dataclass
+class Scope:
+    """A user's grants, folded into one area per permission."""
+
+    grants: tuple[Grant, ...]
+    by_perm: dict[Perm, Area] = field(init=False)
+
+    def __post_init__(self) -> None:
+        by_perm: dict[Perm, Area] = {}
+        for grant in self.grants:
+            for perm in ROLE_PERMISSIONS[grant.role]:
+                by_perm[perm] = by_perm.get(perm, NOWHERE) | grant.area
+        self.by_perm = by_perm
+
+    def area(self, perm: Perm) -> Area:
+        return self.by_perm.get(perm, NOWHERE)
+
+    @property
+    def roles(self) -> set[Role]:
+        return {grant.role for grant in self.grants}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+_SCOPE_ATTR = "_snt_scope"
+
+
+def scope_for(user: User | AnonymousUser) -> Scope:
+    """The user's scope, computed once per user object (so once per request)."""
+    if not user.is_authenticated:
+        return Scope(grants=())
+    cached: Scope | None = getattr(user, _SCOPE_ATTR, None)
+    if cached is None:
+        from wards.scoping import grants_for  # the wards app knows where grants come from
+
+        cached = Scope(grants=tuple(grants_for(user)))
+        setattr(user, _SCOPE_ATTR, cached)
+    return cached
+
+
+def forget_scope(user: Any) -> None:
+    """Drop a cached scope after the user's postings or roles change."""
+    if hasattr(user, _SCOPE_ATTR):
+        delattr(user, _SCOPE_ATTR)
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """A queryset that knows how an ``Area`` selects its rows."""
+
+    def scope_q(self, area: Area) -> Q:
+        raise NotImplementedError(f"{type(self).__name__} must say how an area selects rows")
+
+    def visible_to(self, user: User | AnonymousUser, perm: Perm = Perm.VIEW_WARD) -> Self:
+        area = scope_for(user).area(perm)
+        if area.everywhere:
+            return self.all()
+        if area.is_empty and not area.ward_boroughs:
+            return self.none()
+        return self.filter(self.scope_q(area)).distinct()
+
+
+def get_visible_or_404(
+    queryset: ScopedQuerySet[_M],
+    user: User | AnonymousUser,
+    perm: Perm = Perm.VIEW_WARD,
+    **lookup: Any,
+) -> _M:
+    """The object if ``user`` holds ``perm`` over it; 404 otherwise."""
+    try:
+        return queryset.visible_to(user, perm).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
+
+
+def get_for_change_or_deny(
+    queryset: ScopedQuerySet[_M],
+    user: User | AnonymousUser,
+    perm: Perm,
+    *,
+    view_perm: Perm = Perm.VIEW_WARD,
+    **lookup: Any,
+) -> _M:
+    """The object if ``user`` may change it: 404 if they cannot see it, 403 if read-only."""
+    obj = get_visible_or_404(queryset, user, view_perm, **lookup)
+    if not queryset.filter(pk=obj.pk).visible_to(user, perm).exists():
+        raise PermissionDenied(f"You can see this {queryset.model._meta.verbose_name} but not change it.")
+    return obj
+
+
+def can(user: User | AnonymousUser, perm: Perm, queryset: Iterable[Any] | None = None) -> bool:
+    """Whether ``user`` holds ``perm`` anywhere, or over some row of a scoped queryset."""
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.visible_to(user, perm).exists()
+    return not scope_for(user).area(perm).is_empty
