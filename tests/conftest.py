@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+SHARED_DATA = Path(settings.SNT_SHARED_DATA_DIR)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        raise pytest.UsageError(
+            f"The test suite runs on PostgreSQL, but DATABASE_URL gives {engine}. "
+            "Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/snt_portal (make test does)."
+        )
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real data beside the repo (../shared/data); tests that need it skip loudly without."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def query_count():
+    """Count queries in a block: `with query_count() as q: ...; assert len(q) <= N`."""
+    from django.test.utils import CaptureQueriesContext
+
+    return lambda: CaptureQueriesContext(connection)

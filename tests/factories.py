@@ -1,0 +1,111 @@
+"""Factories for tests. Build the smallest world a test needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from wards.models import Abstraction, Borough, Cluster, Posting, RoleAssignment, Team, User, Ward
+
+
+class BoroughFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Borough
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"E09{n + 100:06d}")
+    name = factory.Sequence(lambda n: f"Borough {n}")
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    borough = factory.SubFactory(BoroughFactory)
+    name = factory.Sequence(lambda n: f"Cluster {n}")
+
+
+class WardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ward
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"E05{n + 900000:06d}")
+    name = factory.Sequence(lambda n: f"Ward {n}")
+    borough = factory.SubFactory(BoroughFactory)
+    population = 12_000
+    latitude = Decimal("51.5")
+    longitude = Decimal("-0.1")
+    valid_from = dt.date(2022, 5, 5)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A ward's Safer Neighbourhoods Team."""
+
+    class Meta:
+        model = Team
+
+    kind = Team.Kind.WARD
+    ward = factory.SubFactory(WardFactory)
+    borough = factory.SelfAttribute("ward.borough")
+    name = factory.LazyAttribute(lambda t: f"{t.ward.name} SNT")
+
+
+class ClusterTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    kind = Team.Kind.CLUSTER
+    cluster = factory.SubFactory(ClusterFactory)
+    borough = factory.SelfAttribute("cluster.borough")
+    name = factory.LazyAttribute(lambda t: f"{t.cluster.name} leadership")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class PostingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Posting
+
+    person = factory.SubFactory(UserFactory)
+    team = factory.SubFactory(TeamFactory)
+    role = Posting.Role.PCSO
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=400))
+
+
+class AbstractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Abstraction
+
+    posting = factory.SubFactory(PostingFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    hours = Decimal("8.0")
+    reason = Abstraction.Reason.PUBLIC_ORDER
+    authorised_by = factory.SubFactory(UserFactory)
+    recorded_by = factory.SelfAttribute("authorised_by")
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = RoleAssignment.Role.CENTRAL_ANALYST
