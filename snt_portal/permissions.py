@@ -194,19 +194,23 @@ def get_visible_or_404(
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
 
 
-def get_for_change_or_deny(
+def get_object_for(
     queryset: ScopedQuerySet[_M],
     user: User | AnonymousUser,
     perm: Perm,
-    *,
-    view_perm: Perm = Perm.VIEW_WARD,
     **lookup: Any,
 ) -> _M:
-    """The object if ``user`` may change it: 404 if they cannot see it, 403 if read-only."""
-    obj = get_visible_or_404(queryset, user, view_perm, **lookup)
-    if not queryset.filter(pk=obj.pk).visible_to(user, perm).exists():
-        raise PermissionDenied(f"You can see this {queryset.model._meta.verbose_name} but not change it.")
+    """The object if ``user`` holds ``perm`` over it: 404 if they cannot even see it, 403 if
+    they can see it but not do this (a read-only role attempting a write)."""
+    obj = get_visible_or_404(queryset, user, Perm.VIEW_WARD, **lookup)
+    if perm is not Perm.VIEW_WARD and not queryset.filter(pk=obj.pk).visible_to(user, perm).exists():
+        raise PermissionDenied(f"Your role does not allow this for this {queryset.model._meta.verbose_name}.")
     return obj
+
+
+def holds(user: User | AnonymousUser, perm: Perm, *, ward_id: int, borough_id: int) -> bool:
+    """Whether ``user`` holds ``perm`` over one ward (for showing or hiding links)."""
+    return scope_for(user).area(perm).covers_ward(ward_id, borough_id)
 
 
 def can(user: User | AnonymousUser, perm: Perm, queryset: Iterable[Any] | None = None) -> bool:

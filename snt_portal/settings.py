@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from snt_portal.env import (
@@ -20,6 +21,9 @@ from snt_portal.env import (
     envstr,
     envurl,
 )
+
+# Lets admin.ModelAdmin[Model] and QuerySet[Model] be subscripted at run time, for typing.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -190,9 +194,10 @@ SNT_WEEKLY_HOURS = envint("SNT_WEEKLY_HOURS", 40, minimum=1)
 # Where the shared real data lives (wards, boundaries); seed_demo uses it when present.
 SNT_SHARED_DATA_DIR = Path(envstr("SNT_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
+LOG_LEVEL = envchoice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

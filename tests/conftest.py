@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+pytest_plugins = ["tests.world"]
+
 SHARED_DATA = Path(settings.SNT_SHARED_DATA_DIR)
 
 

@@ -176,11 +176,13 @@ def abstraction_rates(
     return rates, total
 
 
-def recent_abstractions(ward: Ward, *, since: dt.date, limit: int = 20) -> list[Abstraction]:
+def recent_abstractions(
+    ward: Ward, *, since: dt.date, until: dt.date | None = None, limit: int = 20
+) -> list[Abstraction]:
+    """Abstractions of the ward team's officers, newest first."""
+    dates = Q(date__gte=since) & (Q(date__lte=until) if until else Q())
     return list(
-        Abstraction.objects.filter(
-            Q(posting__team__ward=ward) | Q(posting__team__cluster__wards=ward), date__gte=since
-        )
+        Abstraction.objects.filter(dates, posting__team__kind=Team.Kind.WARD, posting__team__ward=ward)
         .select_related("posting__person", "authorised_by")
         .order_by("-date", "-created_at")[:limit]
     )

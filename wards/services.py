@@ -134,6 +134,10 @@ def record_abstraction(
         )
     if date > timezone.localdate():
         errors["date"] = "An abstraction cannot be recorded for a future date."
+    if not Posting.objects.current(date).filter(person=authorised_by, role__in=SUPERVISOR_ROLES).exists():
+        errors["authorised_by"] = (
+            f"{authorised_by.display_name} was not a serving sergeant or inspector on that date."
+        )
     if errors:
         raise ValidationError(errors)
     abstraction = Abstraction(

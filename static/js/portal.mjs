@@ -1,0 +1,5 @@
+// Progressive enhancement for GOV.UK Frontend components; pages work without it.
+import { initAll } from "/static/govuk/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

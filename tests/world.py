@@ -1,0 +1,83 @@
+"""A small London for access tests: two boroughs, a cluster, one person in every role.
+
+Borough A has wards A1 and A2 (one cluster); borough B has ward B1. Officers are posted to A1,
+the inspector to A's cluster, the panel to A1, the borough manager to A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import (
+    BoroughFactory,
+    ClusterFactory,
+    ClusterTeamFactory,
+    PostingFactory,
+    RoleAssignmentFactory,
+    TeamFactory,
+    UserFactory,
+    WardFactory,
+)
+from wards.models import Posting, RoleAssignment, Team, User, Ward
+
+ROLES = (
+    "anonymous",
+    "pcso",
+    "pc",
+    "sergeant",
+    "inspector",
+    "panel_member",
+    "panel_chair",
+    "borough_manager",
+    "central_analyst",
+    "admin",
+)
+
+
+@dataclass
+class World:
+    a1: Ward
+    a2: Ward
+    b1: Ward
+    team_a1: Team
+    team_a2: Team
+    team_b1: Team
+    users: dict[str, User]
+    posting_a1: Posting  # the PCSO's posting on A1
+    posting_a2: Posting
+    posting_b1: Posting
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    borough_a = BoroughFactory(name="Aborough")
+    borough_b = BoroughFactory(name="Bborough")
+    cluster = ClusterFactory(borough=borough_a)
+    a1 = WardFactory(name="Alpha", borough=borough_a, cluster=cluster)
+    a2 = WardFactory(name="Amber", borough=borough_a, cluster=cluster)
+    b1 = WardFactory(name="Beta", borough=borough_b)
+    team_a1, team_a2, team_b1 = TeamFactory(ward=a1), TeamFactory(ward=a2), TeamFactory(ward=b1)
+    cluster_team = ClusterTeamFactory(cluster=cluster)
+
+    users = {role: UserFactory(username=role) for role in ROLES if role != "anonymous"}
+    posting_a1 = PostingFactory(person=users["pcso"], team=team_a1, role=Posting.Role.PCSO)
+    PostingFactory(person=users["pc"], team=team_a1, role=Posting.Role.PC)
+    PostingFactory(person=users["sergeant"], team=team_a1, role=Posting.Role.SERGEANT)
+    PostingFactory(person=users["inspector"], team=cluster_team, role=Posting.Role.INSPECTOR)
+    RoleAssignmentFactory(user=users["panel_member"], role=RoleAssignment.Role.PANEL_MEMBER, ward=a1)
+    RoleAssignmentFactory(user=users["panel_chair"], role=RoleAssignment.Role.PANEL_CHAIR, ward=a1)
+    RoleAssignmentFactory(
+        user=users["borough_manager"], role=RoleAssignment.Role.BOROUGH_MANAGER, borough=borough_a
+    )
+    RoleAssignmentFactory(user=users["central_analyst"], role=RoleAssignment.Role.CENTRAL_ANALYST)
+    admin = users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    RoleAssignmentFactory(user=admin, role=RoleAssignment.Role.ADMINISTRATOR)
+
+    posting_a2 = PostingFactory(team=team_a2, role=Posting.Role.PC)
+    posting_b1 = PostingFactory(team=team_b1, role=Posting.Role.PC)
+    PostingFactory(team=team_b1, role=Posting.Role.SERGEANT)
+    return World(a1, a2, b1, team_a1, team_a2, team_b1, users, posting_a1, posting_a2, posting_b1)
