@@ -125,6 +125,11 @@ class AbstractionRate:
             return None
         return float(self.hours_abstracted / self.hours_available)
 
+    @property
+    def percent(self) -> float | None:
+        rate = self.rate
+        return None if rate is None else rate * 100
+
 
 @dataclass(frozen=True)
 class OfficerAbstractionRate(AbstractionRate):

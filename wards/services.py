@@ -143,7 +143,7 @@ def record_abstraction(
     abstraction = Abstraction(
         posting=posting,
         date=date,
-        hours=hours,
+        hours=Decimal(hours).quantize(Decimal("0.1")),
         reason=reason,
         details=details.strip(),
         authorised_by=authorised_by,
