@@ -23,6 +23,8 @@ WARD_TEAM_ROLES = [
 
 def _gds_helper(*fields: Any, submit: str) -> FormHelper:
     helper = FormHelper()
+    # The server's messages, in the GOV.UK error summary, replace the browser's own bubbles.
+    helper.attrs = {"novalidate": ""}
     helper.layout = Layout(*fields, Submit("submit", submit))
     return helper
 
@@ -117,6 +119,8 @@ class AbstractionForm(forms.Form):
         max_value=Decimal("24"),
         max_digits=4,
         decimal_places=1,
+        # GOV.UK advice: a text input with a numeric keyboard, not type=number.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the hours the officer spent off ward duty",
             "invalid": "Hours must be a number, like 7.5",

@@ -73,6 +73,6 @@ def test_ward_page_flags_gaps_under_the_deployment_model(
     client.force_login(admin)
     with override_settings(SNT_ESTABLISHMENT_MODEL=model):
         page = client.get(reverse("wards:ward_detail", kwargs={"code": ward.code})).content.decode()
-    assert f"({model} model)" in page
+    assert f"{model} model" in page
     assert expected_text in page
     assert absent_text not in page
