@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -190,7 +190,7 @@ def get_visible_or_404(
     """The object if ``user`` holds ``perm`` over it; 404 otherwise."""
     try:
         return queryset.visible_to(user, perm).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
 
 
@@ -203,8 +203,13 @@ def get_object_for(
     """The object if ``user`` holds ``perm`` over it: 404 if they cannot even see it, 403 if
     they can see it but not do this (a read-only role attempting a write)."""
     obj = get_visible_or_404(queryset, user, Perm.VIEW_WARD, **lookup)
-    if perm is not Perm.VIEW_WARD and not queryset.filter(pk=obj.pk).visible_to(user, perm).exists():
-        raise PermissionDenied(f"Your role does not allow this for this {queryset.model._meta.verbose_name}.")
+    if (
+        perm is not Perm.VIEW_WARD
+        and not queryset.filter(pk=obj.pk).visible_to(user, perm).exists()
+    ):
+        raise PermissionDenied(
+            f"Your role does not allow this for this {queryset.model._meta.verbose_name}."
+        )
     return obj
 
 

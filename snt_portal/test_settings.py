@@ -5,11 +5,14 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/snt_portal")
 
-from snt_portal.settings import *  # noqa: E402,F403
-from snt_portal.settings import STORAGES  # noqa: E402
+from snt_portal.settings import *  # noqa: F403
+from snt_portal.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files straight from the finders (node_modules, static/) without collectstatic.
 WHITENOISE_AUTOREFRESH = True

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wards.models import Abstraction, Borough, Cluster, Posting, RoleAssignment, Team, User, Ward
 
 
-class BoroughFactory(factory.django.DjangoModelFactory):
+class BoroughFactory(factory.django.DjangoModelFactory[Borough]):
     class Meta:
         model = Borough
         django_get_or_create = ("code",)
@@ -20,7 +20,7 @@ class BoroughFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Borough {n}")
 
 
-class ClusterFactory(factory.django.DjangoModelFactory):
+class ClusterFactory(factory.django.DjangoModelFactory[Cluster]):
     class Meta:
         model = Cluster
 
@@ -28,7 +28,7 @@ class ClusterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Cluster {n}")
 
 
-class WardFactory(factory.django.DjangoModelFactory):
+class WardFactory(factory.django.DjangoModelFactory[Ward]):
     class Meta:
         model = Ward
         django_get_or_create = ("code",)
@@ -42,7 +42,7 @@ class WardFactory(factory.django.DjangoModelFactory):
     valid_from = dt.date(2022, 5, 5)
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     """A ward's Safer Neighbourhoods Team."""
 
     class Meta:
@@ -54,7 +54,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda t: f"{t.ward.name} SNT")
 
 
-class ClusterTeamFactory(factory.django.DjangoModelFactory):
+class ClusterTeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -64,24 +64,18 @@ class ClusterTeamFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda t: f"{t.cluster.name} leadership")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
-        if create:
-            obj.save()
+    password = factory.django.Password("correct-horse-battery")
 
 
-class PostingFactory(factory.django.DjangoModelFactory):
+class PostingFactory(factory.django.DjangoModelFactory[Posting]):
     class Meta:
         model = Posting
 
@@ -91,7 +85,7 @@ class PostingFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=400))
 
 
-class AbstractionFactory(factory.django.DjangoModelFactory):
+class AbstractionFactory(factory.django.DjangoModelFactory[Abstraction]):
     class Meta:
         model = Abstraction
 
@@ -103,7 +97,7 @@ class AbstractionFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SelfAttribute("authorised_by")
 
 
-class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
     class Meta:
         model = RoleAssignment
 

@@ -77,7 +77,11 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> Iterator[str]
             ns = pattern.namespace or ""
             yield from _named_patterns(pattern, f"{namespace}{ns}:" if ns else namespace)
         elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+            yield (
+                f"{namespace}{pattern.name}"
+                if pattern.name
+                else f"{namespace}<unnamed {pattern.pattern}>"
+            )
 
 
 def test_every_url_is_in_the_matrix() -> None:
@@ -130,7 +134,13 @@ def test_writes_outside_scope_are_refused_and_change_nothing(world: World) -> No
     before = world.posting_b1.team.postings.count()
     response = client.post(
         reverse("wards:posting_create", kwargs={"code": world.b1.code}),
-        {"full_name": "Intruder", "role": "pc", "start_date_0": "1", "start_date_1": "1", "start_date_2": "2026"},
+        {
+            "full_name": "Intruder",
+            "role": "pc",
+            "start_date_0": "1",
+            "start_date_1": "1",
+            "start_date_2": "2026",
+        },
     )
     assert response.status_code == 404
     response = client.post(

@@ -52,32 +52,42 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    borough_a = BoroughFactory(name="Aborough")
-    borough_b = BoroughFactory(name="Bborough")
-    cluster = ClusterFactory(borough=borough_a)
-    a1 = WardFactory(name="Alpha", borough=borough_a, cluster=cluster)
-    a2 = WardFactory(name="Amber", borough=borough_a, cluster=cluster)
-    b1 = WardFactory(name="Beta", borough=borough_b)
-    team_a1, team_a2, team_b1 = TeamFactory(ward=a1), TeamFactory(ward=a2), TeamFactory(ward=b1)
-    cluster_team = ClusterTeamFactory(cluster=cluster)
+    borough_a = BoroughFactory.create(name="Aborough")
+    borough_b = BoroughFactory.create(name="Bborough")
+    cluster = ClusterFactory.create(borough=borough_a)
+    a1 = WardFactory.create(name="Alpha", borough=borough_a, cluster=cluster)
+    a2 = WardFactory.create(name="Amber", borough=borough_a, cluster=cluster)
+    b1 = WardFactory.create(name="Beta", borough=borough_b)
+    team_a1, team_a2, team_b1 = (
+        TeamFactory.create(ward=a1),
+        TeamFactory.create(ward=a2),
+        TeamFactory.create(ward=b1),
+    )
+    cluster_team = ClusterTeamFactory.create(cluster=cluster)
 
-    users = {role: UserFactory(username=role) for role in ROLES if role != "anonymous"}
-    posting_a1 = PostingFactory(person=users["pcso"], team=team_a1, role=Posting.Role.PCSO)
-    PostingFactory(person=users["pc"], team=team_a1, role=Posting.Role.PC)
-    PostingFactory(person=users["sergeant"], team=team_a1, role=Posting.Role.SERGEANT)
-    PostingFactory(person=users["inspector"], team=cluster_team, role=Posting.Role.INSPECTOR)
-    RoleAssignmentFactory(user=users["panel_member"], role=RoleAssignment.Role.PANEL_MEMBER, ward=a1)
-    RoleAssignmentFactory(user=users["panel_chair"], role=RoleAssignment.Role.PANEL_CHAIR, ward=a1)
-    RoleAssignmentFactory(
+    users = {role: UserFactory.create(username=role) for role in ROLES if role != "anonymous"}
+    posting_a1 = PostingFactory.create(person=users["pcso"], team=team_a1, role=Posting.Role.PCSO)
+    PostingFactory.create(person=users["pc"], team=team_a1, role=Posting.Role.PC)
+    PostingFactory.create(person=users["sergeant"], team=team_a1, role=Posting.Role.SERGEANT)
+    PostingFactory.create(person=users["inspector"], team=cluster_team, role=Posting.Role.INSPECTOR)
+    RoleAssignmentFactory.create(
+        user=users["panel_member"], role=RoleAssignment.Role.PANEL_MEMBER, ward=a1
+    )
+    RoleAssignmentFactory.create(
+        user=users["panel_chair"], role=RoleAssignment.Role.PANEL_CHAIR, ward=a1
+    )
+    RoleAssignmentFactory.create(
         user=users["borough_manager"], role=RoleAssignment.Role.BOROUGH_MANAGER, borough=borough_a
     )
-    RoleAssignmentFactory(user=users["central_analyst"], role=RoleAssignment.Role.CENTRAL_ANALYST)
+    RoleAssignmentFactory.create(
+        user=users["central_analyst"], role=RoleAssignment.Role.CENTRAL_ANALYST
+    )
     admin = users["admin"]
     admin.is_staff = admin.is_superuser = True
     admin.save()
-    RoleAssignmentFactory(user=admin, role=RoleAssignment.Role.ADMINISTRATOR)
+    RoleAssignmentFactory.create(user=admin, role=RoleAssignment.Role.ADMINISTRATOR)
 
-    posting_a2 = PostingFactory(team=team_a2, role=Posting.Role.PC)
-    posting_b1 = PostingFactory(team=team_b1, role=Posting.Role.PC)
-    PostingFactory(team=team_b1, role=Posting.Role.SERGEANT)
+    posting_a2 = PostingFactory.create(team=team_a2, role=Posting.Role.PC)
+    posting_b1 = PostingFactory.create(team=team_b1, role=Posting.Role.PC)
+    PostingFactory.create(team=team_b1, role=Posting.Role.SERGEANT)
     return World(a1, a2, b1, team_a1, team_a2, team_b1, users, posting_a1, posting_a2, posting_b1)

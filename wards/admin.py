@@ -21,14 +21,14 @@ class ScopedAdminMixin:
     scope_perm = Perm.VIEW_WARD
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
         if isinstance(queryset, ScopedQuerySet):
             return queryset.visible_to(request.user, self.scope_perm)
         return queryset
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "collar_number", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "collar_number", "email")
     fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("Police", {"fields": ("collar_number",)}))
@@ -71,7 +71,12 @@ class TeamAdmin(ScopedAdminMixin, admin.ModelAdmin[Team]):
 class PostingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("person", "role", "team", "start_date", "end_date")
     list_filter = ("role", "team__kind", "team__borough")
-    search_fields = ("person__first_name", "person__last_name", "person__collar_number", "team__name")
+    search_fields = (
+        "person__first_name",
+        "person__last_name",
+        "person__collar_number",
+        "team__name",
+    )
     raw_id_fields = ("person", "team")
     list_select_related = ("person", "team")
     date_hierarchy = "start_date"

@@ -54,7 +54,7 @@ class PostingForm(forms.Form):
     )
     collar_number = forms.CharField(
         label="Collar or warrant number",
-        help_text="Leave blank for volunteers. If the number is known, the person's record is used.",
+        help_text="Blank for volunteers. A known number finds the person's existing record.",
         max_length=20,
         required=False,
     )
@@ -156,7 +156,7 @@ class AbstractionForm(forms.Form):
         acting_user: User,
         **kwargs: Any,
     ) -> None:
-        initial = {"date": timezone.localdate()}
+        initial: dict[str, object] = {"date": timezone.localdate()}
         if supervisors.filter(pk=acting_user.pk).exists():
             initial["authorised_by"] = acting_user.pk
         kwargs.setdefault("initial", initial)
@@ -164,13 +164,13 @@ class AbstractionForm(forms.Form):
         posting_field = self.fields["posting"]
         assert isinstance(posting_field, forms.ModelChoiceField)
         posting_field.queryset = postings
-        posting_field.label_from_instance = lambda p: (  # type: ignore[method-assign]
+        posting_field.label_from_instance = lambda p: (  # type: ignore[method-assign,assignment]
             f"{p.person.display_name} ({p.get_role_display()})"
         )
         authoriser_field = self.fields["authorised_by"]
         assert isinstance(authoriser_field, forms.ModelChoiceField)
         authoriser_field.queryset = supervisors
-        authoriser_field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
+        authoriser_field.label_from_instance = lambda u: str(u.display_name)  # type: ignore[method-assign,assignment]
         self.helper = _gds_helper(
             Field.select("posting"),
             Field("date"),
@@ -184,15 +184,21 @@ class AbstractionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("reason") == Abstraction.Reason.OTHER and not data.get("details", "").strip():
-            self.add_error("details", "Say why the officer was abstracted when the reason is 'Other'")
+            self.add_error(
+                "details", "Say why the officer was abstracted when the reason is 'Other'"
+            )
         return data
 
 
 class PeriodForm(forms.Form):
     """A reporting period, from the query string; defaults to the last 28 days."""
 
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     DEFAULT_DAYS = 28
 

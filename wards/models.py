@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from snt_portal.permissions import Area, ScopedQuerySet
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class User(AbstractUser):
@@ -28,14 +28,11 @@ class User(AbstractUser):
         help_text="Officers' shoulder number; blank for volunteers and panel members.",
     )
 
-    objects: ClassVar[UserManager[User]] = UserManager()
-
     if TYPE_CHECKING:
         postings: RelatedManager[Posting]
         role_assignments: RelatedManager[RoleAssignment]
 
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
+    class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["collar_number"],
@@ -346,7 +343,9 @@ class Abstraction(models.Model):
 
     class Meta:
         ordering = ("-date", "-created_at")
-        indexes: ClassVar = [models.Index(fields=["posting", "date"], name="abstraction_posting_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["posting", "date"], name="abstraction_posting_idx")
+        ]
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0, hours__lte=24),
@@ -396,7 +395,11 @@ class RoleAssignment(models.Model):
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=["panel_chair", "panel_member"], ward__isnull=False, borough__isnull=True)
+                    Q(
+                        role__in=["panel_chair", "panel_member"],
+                        ward__isnull=False,
+                        borough__isnull=True,
+                    )
                     | Q(role="borough_manager", borough__isnull=False, ward__isnull=True)
                     | Q(
                         role__in=["central_analyst", "administrator"],

@@ -52,7 +52,9 @@ class BoroughSummary:
     wards_short: int
 
 
-def borough_summaries(boroughs: list[Borough], wards: WardQuerySet, on: dt.date) -> list[BoroughSummary]:
+def borough_summaries(
+    boroughs: list[Borough], wards: WardQuerySet, on: dt.date
+) -> list[BoroughSummary]:
     """Per borough: wards, residents, posted strength vs establishment, wards with gaps."""
     by_borough: dict[int, list[Strength]] = defaultdict(list)
     population: dict[int, int] = defaultdict(int)
@@ -187,7 +189,9 @@ def recent_abstractions(
     """Abstractions of the ward team's officers, newest first."""
     dates = Q(date__gte=since) & (Q(date__lte=until) if until else Q())
     return list(
-        Abstraction.objects.filter(dates, posting__team__kind=Team.Kind.WARD, posting__team__ward=ward)
+        Abstraction.objects.filter(
+            dates, posting__team__kind=Team.Kind.WARD, posting__team__ward=ward
+        )
         .select_related("posting__person", "authorised_by")
         .order_by("-date", "-created_at")[:limit]
     )

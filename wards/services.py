@@ -15,7 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from snt_portal.permissions import forget_scope
-from wards.models import Abstraction, Borough, Posting, RoleAssignment, Team, User, Ward
+from wards.models import (
+    Abstraction,
+    Borough,
+    Posting,
+    PostingRole,
+    RoleAssignment,
+    Team,
+    User,
+    Ward,
+)
 
 SUPERVISOR_ROLES = (Posting.Role.SERGEANT, Posting.Role.INSPECTOR)
 
@@ -25,7 +34,7 @@ _Audited = TypeVar("_Audited", Posting, Abstraction, RoleAssignment)
 
 def _audited(obj: _Audited, acting_user: User | None) -> _Audited:
     # simple-history reads the author from here when no request is in flight.
-    obj._history_user = acting_user  # type: ignore[union-attr]
+    obj._history_user = acting_user  # type: ignore[attr-defined]
     return obj
 
 
@@ -44,7 +53,7 @@ def add_posting(
     *,
     acting_user: User | None,
     team: Team,
-    role: Posting.Role | str,
+    role: PostingRole | str,
     start_date: dt.date,
     person: User | None = None,
     full_name: str = "",
@@ -105,8 +114,9 @@ def end_posting(
     if posting.end_date is not None:
         raise ValidationError(f"This posting already ended on {posting.end_date:%d %B %Y}.")
     if end_date < posting.start_date:
+        started = f"{posting.start_date:%d %B %Y}"
         raise ValidationError(
-            {"end_date": f"The end date must be on or after the start ({posting.start_date:%d %B %Y})."}
+            {"end_date": f"The end date must be on or after the start ({started})."}
         )
     posting.end_date = end_date
     posting.end_reason = reason.strip()
@@ -134,7 +144,11 @@ def record_abstraction(
         )
     if date > timezone.localdate():
         errors["date"] = "An abstraction cannot be recorded for a future date."
-    if not Posting.objects.current(date).filter(person=authorised_by, role__in=SUPERVISOR_ROLES).exists():
+    if (
+        not Posting.objects.current(date)
+        .filter(person=authorised_by, role__in=SUPERVISOR_ROLES)
+        .exists()
+    ):
         errors["authorised_by"] = (
             f"{authorised_by.display_name} was not a serving sergeant or inspector on that date."
         )

@@ -11,7 +11,5 @@ urlpatterns = [
     path("wards/<str:code>/postings/new/", views.posting_create, name="posting_create"),
     path("postings/<int:pk>/end/", views.posting_end, name="posting_end"),
     path("wards/<str:code>/abstractions/", views.abstraction_list, name="abstraction_list"),
-    path(
-        "wards/<str:code>/abstractions/new/", views.abstraction_create, name="abstraction_create"
-    ),
+    path("wards/<str:code>/abstractions/new/", views.abstraction_create, name="abstraction_create"),
 ]

@@ -22,7 +22,9 @@ from wards.forms import AbstractionForm, EndPostingForm, PeriodForm, PostingForm
 from wards.models import Borough, Posting, Team, User, Ward
 
 
-def _apply_service_errors(form: PostingForm | EndPostingForm | AbstractionForm, exc: ValidationError) -> None:
+def _apply_service_errors(
+    form: PostingForm | EndPostingForm | AbstractionForm, exc: ValidationError
+) -> None:
     """Show a service's ValidationError on the form: by field where it names one."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -66,7 +68,9 @@ def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
         "ward": ward,
         "today": today,
         "postings": selectors.team_postings(ward, today),
-        "moved_on": selectors.past_postings(ward, since=today - dt.timedelta(days=365), until=today),
+        "moved_on": selectors.past_postings(
+            ward, since=today - dt.timedelta(days=365), until=today
+        ),
         "strength": selectors.with_strength(Ward.objects.filter(pk=ward.pk), today)[0][1],
         "can_manage_postings": holds(request.user, Perm.MANAGE_POSTINGS, **place),
         "can_record_abstractions": holds(request.user, Perm.RECORD_ABSTRACTIONS, **place),
@@ -82,7 +86,12 @@ def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def posting_create(request: HttpRequest, code: str) -> HttpResponse:
-    ward = get_object_for(Ward.objects.current().select_related("borough"), request.user, Perm.MANAGE_POSTINGS, code=code)
+    ward = get_object_for(
+        Ward.objects.current().select_related("borough"),
+        request.user,
+        Perm.MANAGE_POSTINGS,
+        code=code,
+    )
     form = PostingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +107,9 @@ def posting_create(request: HttpRequest, code: str) -> HttpResponse:
             _apply_service_errors(form, exc)
         else:
             messages.success(
-                request, f"{posting.person.display_name} is posted to {ward.name} as {posting.get_role_display()}."
+                request,
+                f"{posting.person.display_name} is posted to {ward.name} "
+                f"as {posting.get_role_display()}.",
             )
             return redirect(ward)
     return render(request, "wards/posting_form.html", {"ward": ward, "form": form})
@@ -129,7 +140,9 @@ def posting_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{posting.person.display_name}'s posting has ended.")
             return redirect(ward)
-    return render(request, "wards/posting_end.html", {"ward": ward, "posting": posting, "form": form})
+    return render(
+        request, "wards/posting_end.html", {"ward": ward, "posting": posting, "form": form}
+    )
 
 
 def _supervisors(ward: Ward, on: dt.date) -> Q:
@@ -149,7 +162,12 @@ def _supervisors(ward: Ward, on: dt.date) -> Q:
 
 @login_required
 def abstraction_create(request: HttpRequest, code: str) -> HttpResponse:
-    ward = get_object_for(Ward.objects.current().select_related("borough"), request.user, Perm.RECORD_ABSTRACTIONS, code=code)
+    ward = get_object_for(
+        Ward.objects.current().select_related("borough"),
+        request.user,
+        Perm.RECORD_ABSTRACTIONS,
+        code=code,
+    )
     today = timezone.localdate()
     postings = (
         Posting.objects.current(today)
@@ -190,7 +208,9 @@ def abstraction_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def abstraction_list(request: HttpRequest, code: str) -> HttpResponse:
-    ward = get_object_for(Ward.objects.select_related("borough"), request.user, Perm.VIEW_ABSTRACTIONS, code=code)
+    ward = get_object_for(
+        Ward.objects.select_related("borough"), request.user, Perm.VIEW_ABSTRACTIONS, code=code
+    )
     period = PeriodForm(request.GET or None)
     start, end = period.period()
     rates, total = selectors.abstraction_rates(ward, start=start, end=end)

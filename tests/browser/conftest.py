@@ -35,19 +35,21 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def phone(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+def phone(browser):
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     yield page
     context.close()
 
 
 @pytest.fixture
-def screenshot(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def screenshot(request: pytest.FixtureRequest):
     """Save a screenshot named after the test and step, for people to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, step: str) -> Path:  # type: ignore[no-untyped-def]
+    def take(page, step: str) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

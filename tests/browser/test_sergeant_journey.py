@@ -12,7 +12,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_sergeant_records_an_abstraction_on_a_phone(
-    transactional_db: None, world: World, live_server, phone, screenshot  # type: ignore[no-untyped-def]
+    transactional_db: None,
+    world: World,
+    live_server,
+    phone,
+    screenshot,
 ) -> None:
     page = phone
     page.goto(live_server.url + reverse("home"))
@@ -28,7 +32,9 @@ def test_sergeant_records_an_abstraction_on_a_phone(
     page.wait_for_url(f"**/wards/{world.a1.code}/")
     team = page.get_by_role("table", name="Current postings")
     for role in ("pcso", "pc", "sergeant", "inspector"):
-        assert team.get_by_role("cell", name=world.users[role].display_name, exact=True).is_visible()
+        assert team.get_by_role(
+            "cell", name=world.users[role].display_name, exact=True
+        ).is_visible()
     assert page.get_by_text(world.posting_b1.person.display_name).count() == 0
     # Nothing overflows a 360px screen sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -56,7 +62,11 @@ def test_sergeant_records_an_abstraction_on_a_phone(
 
 
 def test_form_errors_are_shown_and_input_kept_on_a_phone(
-    transactional_db: None, world: World, live_server, phone, screenshot  # type: ignore[no-untyped-def]
+    transactional_db: None,
+    world: World,
+    live_server,
+    phone,
+    screenshot,
 ) -> None:
     page = phone
     page.goto(live_server.url + reverse("login"))

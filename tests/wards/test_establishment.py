@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -17,10 +19,16 @@ from wards.selectors import with_strength
     ("population", "pcsos_required"),
     [(None, 3), (9_000, 3), (14_000, 3), (14_001, 6), (22_500, 6)],
 )
-def test_2007_model_adds_three_pcsos_above_14000(population: int | None, pcsos_required: int) -> None:
+def test_2007_model_adds_three_pcsos_above_14000(
+    population: int | None, pcsos_required: int
+) -> None:
     result = strength(population, {}, model="2007")
     required = {line.role: line.required for line in result.lines}
-    assert required == {Posting.Role.SERGEANT: 1, Posting.Role.PC: 2, Posting.Role.PCSO: pcsos_required}
+    assert required == {
+        Posting.Role.SERGEANT: 1,
+        Posting.Role.PC: 2,
+        Posting.Role.PCSO: pcsos_required,
+    }
 
 
 @pytest.mark.parametrize("population", [5_000, 14_001, 30_000])
@@ -40,20 +48,25 @@ def test_gaps_and_overstaffing() -> None:
 
 
 def _staff(ward: Ward, **counts: int) -> None:
-    team = TeamFactory(ward=ward)
+    team = TeamFactory.create(ward=ward)
     for role, n in counts.items():
         PostingFactory.create_batch(n, team=team, role=role)
 
 
 @pytest.mark.django_db
 def test_only_current_postings_count() -> None:
-    ward = WardFactory(population=20_000)
+    ward = WardFactory.create(population=20_000)
     _staff(ward, sergeant=1, pc=2, pcso=5)
     team = ward.teams.get()
     today = timezone.localdate()
     # A PCSO who left yesterday and one who starts next month do not count.
-    PostingFactory(team=team, role="pcso", start_date=today.replace(year=today.year - 1), end_date=today - timezone.timedelta(days=1))
-    PostingFactory(team=team, role="pcso", start_date=today + timezone.timedelta(days=30))
+    PostingFactory.create(
+        team=team,
+        role="pcso",
+        start_date=today.replace(year=today.year - 1),
+        end_date=today - dt.timedelta(days=1),
+    )
+    PostingFactory.create(team=team, role="pcso", start_date=today + dt.timedelta(days=30))
     [(_, result)] = with_strength(Ward.objects.filter(pk=ward.pk), today)
     pcso = next(line for line in result.lines if line.role == Posting.Role.PCSO)
     assert (pcso.required, pcso.actual, pcso.gap) == (6, 5, 1)
@@ -67,9 +80,9 @@ def test_only_current_postings_count() -> None:
 def test_ward_page_flags_gaps_under_the_deployment_model(
     client: Client, model: str, population: int, expected_text: str, absent_text: str
 ) -> None:
-    ward = WardFactory(population=population)
+    ward = WardFactory.create(population=population)
     _staff(ward, sergeant=1, pc=2, pcso=5)
-    admin = UserFactory(is_staff=True, is_superuser=True)
+    admin = UserFactory.create(is_staff=True, is_superuser=True)
     client.force_login(admin)
     with override_settings(SNT_ESTABLISHMENT_MODEL=model):
         page = client.get(reverse("wards:ward_detail", kwargs={"code": ward.code})).content.decode()

@@ -17,7 +17,11 @@ from wards.models import Abstraction, Posting, User
 
 
 def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+    return {
+        f"{prefix}_0": str(day.day),
+        f"{prefix}_1": str(day.month),
+        f"{prefix}_2": str(day.year),
+    }
 
 
 @pytest.fixture
@@ -27,7 +31,9 @@ def sergeant(world: World, client: Client) -> Client:
 
 
 def test_ward_page_shows_the_team_and_hides_other_wards(world: World, sergeant: Client) -> None:
-    page = sergeant.get(reverse("wards:ward_detail", kwargs={"code": world.a1.code})).content.decode()
+    page = sergeant.get(
+        reverse("wards:ward_detail", kwargs={"code": world.a1.code})
+    ).content.decode()
     for role in ("pcso", "pc", "sergeant", "inspector"):
         assert world.users[role].display_name in page
     assert world.posting_b1.person.display_name not in page
@@ -35,7 +41,9 @@ def test_ward_page_shows_the_team_and_hides_other_wards(world: World, sergeant: 
 
 
 def test_panel_members_see_the_team_but_not_abstractions(world: World, client: Client) -> None:
-    AbstractionFactory(posting=world.posting_a1, authorised_by=world.users["sergeant"], details="Op Bluebell")
+    AbstractionFactory.create(
+        posting=world.posting_a1, authorised_by=world.users["sergeant"], details="Op Bluebell"
+    )
     client.force_login(world.users["panel_member"])
     page = client.get(reverse("wards:ward_detail", kwargs={"code": world.a1.code})).content.decode()
     assert world.users["pcso"].display_name in page
@@ -47,7 +55,12 @@ def test_add_a_new_person_to_the_team(world: World, sergeant: Client) -> None:
     today = timezone.localdate()
     response = sergeant.post(
         reverse("wards:posting_create", kwargs={"code": world.a1.code}),
-        {"full_name": "Ada Okafor", "collar_number": "123AB", "role": "pc", **_date("start_date", today)},
+        {
+            "full_name": "Ada Okafor",
+            "collar_number": "123AB",
+            "role": "pc",
+            **_date("start_date", today),
+        },
     )
     assert response.status_code == 302
     page = sergeant.get(response["Location"]).content.decode()
@@ -59,11 +72,16 @@ def test_add_a_new_person_to_the_team(world: World, sergeant: Client) -> None:
 
 
 def test_collar_number_finds_the_existing_person(world: World, sergeant: Client) -> None:
-    officer = UserFactory(first_name="Sam", last_name="Bell", collar_number="777XY")
-    PostingFactory(person=officer, team=world.team_b1, role="pc")
+    officer = UserFactory.create(first_name="Sam", last_name="Bell", collar_number="777XY")
+    PostingFactory.create(person=officer, team=world.team_b1, role="pc")
     sergeant.post(
         reverse("wards:posting_create", kwargs={"code": world.a1.code}),
-        {"full_name": "", "collar_number": "777XY", "role": "pc", **_date("start_date", timezone.localdate())},
+        {
+            "full_name": "",
+            "collar_number": "777XY",
+            "role": "pc",
+            **_date("start_date", timezone.localdate()),
+        },
     )
     assert officer.postings.filter(team=world.team_a1).exists()
     assert User.objects.filter(collar_number="777XY").count() == 1
@@ -72,9 +90,21 @@ def test_collar_number_finds_the_existing_person(world: World, sergeant: Client)
 @pytest.mark.parametrize(
     ("data", "field_message"),
     [
-        ({"full_name": "", "collar_number": "", "role": "pc"}, "Enter the person&#x27;s full name or their collar number"),
+        (
+            {"full_name": "", "collar_number": "", "role": "pc"},
+            "Enter the person&#x27;s full name or their collar number",
+        ),
         ({"full_name": "Ann Lee", "role": ""}, "Select the person&#x27;s role on the team"),
-        ({"full_name": "Ann Lee", "role": "pc", "start_date_0": "31", "start_date_1": "2", "start_date_2": "2026"}, "day"),
+        (
+            {
+                "full_name": "Ann Lee",
+                "role": "pc",
+                "start_date_0": "31",
+                "start_date_1": "2",
+                "start_date_2": "2026",
+            },
+            "day",
+        ),
     ],
 )
 def test_bad_posting_input_re_renders_with_errors_and_saves_nothing(
@@ -82,7 +112,9 @@ def test_bad_posting_input_re_renders_with_errors_and_saves_nothing(
 ) -> None:
     payload = {**_date("start_date", timezone.localdate()), **data}
     before = Posting.objects.count()
-    response = sergeant.post(reverse("wards:posting_create", kwargs={"code": world.a1.code}), payload)
+    response = sergeant.post(
+        reverse("wards:posting_create", kwargs={"code": world.a1.code}), payload
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
@@ -94,10 +126,15 @@ def test_bad_posting_input_re_renders_with_errors_and_saves_nothing(
 
 
 def test_collar_number_of_someone_else_is_refused(world: World, sergeant: Client) -> None:
-    UserFactory(first_name="Sam", last_name="Bell", collar_number="777XY")
+    UserFactory.create(first_name="Sam", last_name="Bell", collar_number="777XY")
     response = sergeant.post(
         reverse("wards:posting_create", kwargs={"code": world.a1.code}),
-        {"full_name": "Tom Hart", "collar_number": "777XY", "role": "pc", **_date("start_date", timezone.localdate())},
+        {
+            "full_name": "Tom Hart",
+            "collar_number": "777XY",
+            "role": "pc",
+            **_date("start_date", timezone.localdate()),
+        },
     )
     assert response.status_code == 200
     assert "Collar number 777XY belongs to Sam Bell, not Tom Hart." in response.content.decode()
@@ -123,11 +160,15 @@ def test_end_a_posting_keeps_its_history(world: World, sergeant: Client) -> None
     }
     assert after.history_user == world.users["sergeant"]
     # A posting still in force tomorrow is no longer listed as current after today.
-    page = sergeant.get(reverse("wards:ward_detail", kwargs={"code": world.a1.code})).content.decode()
+    page = sergeant.get(
+        reverse("wards:ward_detail", kwargs={"code": world.a1.code})
+    ).content.decode()
     assert "Moved to response" not in page or world.users["pcso"].display_name in page
 
 
-def test_record_an_abstraction_and_see_it_listed_with_the_rate(world: World, sergeant: Client) -> None:
+def test_record_an_abstraction_and_see_it_listed_with_the_rate(
+    world: World, sergeant: Client
+) -> None:
     today = timezone.localdate()
     response = sergeant.post(
         reverse("wards:abstraction_create", kwargs={"code": world.a1.code}),
@@ -154,7 +195,10 @@ def test_record_an_abstraction_and_see_it_listed_with_the_rate(world: World, ser
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"reason": "other", "details": ""}, "Say why the officer was abstracted when the reason is &#x27;Other&#x27;"),
+        (
+            {"reason": "other", "details": ""},
+            "Say why the officer was abstracted when the reason is &#x27;Other&#x27;",
+        ),
         ({"hours": "25"}, "Hours cannot be more than 24 in one day"),
         ({"hours": "lots"}, "Hours must be a number, like 7.5"),
         ({"authorised_by": ""}, "Select who authorised the abstraction"),
@@ -172,7 +216,9 @@ def test_bad_abstraction_input_re_renders_with_errors(
         "authorised_by": world.users["sergeant"].pk,
         **changes,
     }
-    response = sergeant.post(reverse("wards:abstraction_create", kwargs={"code": world.a1.code}), data)
+    response = sergeant.post(
+        reverse("wards:abstraction_create", kwargs={"code": world.a1.code}), data
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Abstraction.objects.exists()
@@ -212,8 +258,18 @@ def test_officers_of_other_wards_cannot_be_chosen(world: World, sergeant: Client
 
 def test_abstraction_rates_per_officer_over_a_period(world: World, sergeant: Client) -> None:
     start = timezone.localdate() - dt.timedelta(days=13)
-    AbstractionFactory(posting=world.posting_a1, date=start, hours=Decimal("10"), authorised_by=world.users["sergeant"])
-    AbstractionFactory(posting=world.posting_a1, date=start - dt.timedelta(days=1), hours=Decimal("10"), authorised_by=world.users["sergeant"])
+    AbstractionFactory.create(
+        posting=world.posting_a1,
+        date=start,
+        hours=Decimal("10"),
+        authorised_by=world.users["sergeant"],
+    )
+    AbstractionFactory.create(
+        posting=world.posting_a1,
+        date=start - dt.timedelta(days=1),
+        hours=Decimal("10"),
+        authorised_by=world.users["sergeant"],
+    )
     response = sergeant.get(
         reverse("wards:abstraction_list", kwargs={"code": world.a1.code}),
         {"start": start.isoformat(), "end": timezone.localdate().isoformat()},
@@ -233,9 +289,11 @@ def test_bad_period_is_explained(world: World, sergeant: Client) -> None:
 
 
 @pytest.mark.parametrize("role", ["central_analyst", "borough_manager", "sergeant"])
-def test_pages_have_a_query_budget(world: World, client: Client, role: str, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_pages_have_a_query_budget(
+    world: World, client: Client, role: str, django_assert_max_num_queries
+) -> None:
     for _ in range(5):
-        PostingFactory(team=world.team_a1, role="pcso")
+        PostingFactory.create(team=world.team_a1, role="pcso")
     client.force_login(world.users[role])
     for url in (
         reverse("home"),
