@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from snt_portal.permissions import Perm, ScopedQuerySet
+from wards import services
 from wards.models import Abstraction, Borough, Cluster, Posting, RoleAssignment, Team, User, Ward
 
 
@@ -80,6 +83,21 @@ class PostingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ("person", "team")
     list_select_related = ("person", "team")
     date_hierarchy = "start_date"
+    actions = ("end_selected_today",)
+
+    @admin.action(description="End the selected postings today")
+    def end_selected_today(self, request: HttpRequest, queryset: QuerySet[Posting]) -> None:
+        try:
+            count = services.end_postings(
+                acting_user=request.user,  # type: ignore[arg-type]
+                postings=queryset,
+                end_date=timezone.localdate(),
+                reason="Ended in bulk by an administrator",
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
+        else:
+            self.message_user(request, f"Ended {count} postings.", level=messages.SUCCESS)
 
 
 @admin.register(Abstraction)

@@ -7,12 +7,14 @@ in one transaction. Views, commands and (later) the API call the same functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from snt_portal.permissions import forget_scope
 from wards.models import (
@@ -123,6 +125,43 @@ def end_posting(
     _audited(posting, acting_user).save(update_fields=["end_date", "end_reason"])
     forget_scope(posting.person)
     return posting
+
+
+@transaction.atomic
+def end_postings(
+    *, acting_user: User | None, postings: Iterable[Posting], end_date: dt.date, reason: str = ""
+) -> int:
+    """End many postings at once (a team restructured, a cluster merged), all or none.
+
+    Every posting gets its own audit row naming ``acting_user``, as a single change would.
+    """
+    locked = list(
+        Posting.objects.select_for_update()
+        .filter(pk__in=[p.pk for p in postings])
+        .select_related("person", "team")
+    )
+    errors = [
+        f"{p.person.display_name} ({p.team.name}): already ended on {p.end_date:%d %B %Y}."
+        if p.end_date is not None
+        else f"{p.person.display_name} ({p.team.name}): started after {end_date:%d %B %Y}."
+        for p in locked
+        if p.end_date is not None or p.start_date > end_date
+    ]
+    if errors:
+        raise ValidationError(errors)
+    for posting in locked:
+        posting.end_date = end_date
+        posting.end_reason = reason.strip()
+    bulk_update_with_history(
+        locked,
+        Posting,
+        ["end_date", "end_reason"],
+        default_user=acting_user,
+        default_change_reason=reason.strip() or "Bulk end of postings",
+    )
+    for posting in locked:
+        forget_scope(posting.person)
+    return len(locked)
 
 
 @transaction.atomic
