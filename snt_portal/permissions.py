@@ -41,6 +41,23 @@ class Role(StrEnum):
     CENTRAL_ANALYST = "central_analyst"
     ADMINISTRATOR = "administrator"
 
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PCSO: "PCSO",
+    Role.PC: "Police Constable",
+    Role.SERGEANT: "Sergeant",
+    Role.INSPECTOR: "Inspector",
+    Role.PANEL_CHAIR: "Panel chair",
+    Role.PANEL_MEMBER: "Panel member",
+    Role.BOROUGH_MANAGER: "Borough manager",
+    Role.CENTRAL_ANALYST: "Central analyst",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
 
 class Perm(StrEnum):
     VIEW_WARD = "view_ward"  # ward and borough pages, the team, strength vs establishment

@@ -35,7 +35,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (or set DEBUG=true for local use)."
         )
-    SECRET_KEY = "insecure-local-development-key-not-for-production"  # noqa: S105
+    SECRET_KEY = "insecure-local-development-key-not-for-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

@@ -49,11 +49,17 @@ def borough_detail(request: HttpRequest, code: str) -> HttpResponse:
     wards = Ward.objects.current(today).filter(borough=borough).visible_to(request.user)
     rows = selectors.with_strength(wards.select_related("cluster"), today)
     summary = selectors.borough_summaries([borough], wards, today)[0]
-    return render(
-        request,
-        "wards/borough_detail.html",
-        {"borough": borough, "rows": rows, "summary": summary, "today": today},
-    )
+    # Officers see only their own wards of a borough; say so rather than imply the whole.
+    wards_in_borough = Ward.objects.current(today).filter(borough=borough).count()
+    context = {
+        "borough": borough,
+        "rows": rows,
+        "summary": summary,
+        "today": today,
+        "wards_in_borough": wards_in_borough,
+        "partial": summary.wards < wards_in_borough,
+    }
+    return render(request, "wards/borough_detail.html", context)
 
 
 @login_required

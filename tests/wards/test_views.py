@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import AbstractionFactory, PostingFactory, UserFactory
+from tests.factories import AbstractionFactory, PostingFactory, UserFactory, WardFactory
 from tests.world import World
 from wards.models import Abstraction, Posting, User
 
@@ -304,3 +304,23 @@ def test_pages_have_a_query_budget(
     ):
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_an_inspector_is_told_the_borough_page_shows_only_their_wards(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.users["inspector"])
+    url = reverse("wards:borough_detail", kwargs={"code": world.a1.borough.code})
+    assert (
+        "You see the 2 wards you cover, of the borough's 2" not in client.get(url).content.decode()
+    )
+    WardFactory.create(borough=world.a1.borough)  # a ward outside the inspector's cluster
+    page = client.get(url).content.decode()
+    assert "You see the 2 wards you cover, of the borough's 3." in page
+    client.force_login(world.users["borough_manager"])
+    assert "You see the" not in client.get(url).content.decode()
+
+
+def test_home_names_the_roles_held(world: World, client: Client) -> None:
+    client.force_login(world.users["central_analyst"])
+    assert "Central analyst" in client.get(reverse("home")).content.decode()
