@@ -160,9 +160,19 @@ class Ward(models.Model):
         return self.valid_from <= today and (self.valid_to is None or self.valid_to > today)
 
 
+def team_scope_q(area: Area, team: str = "") -> Q:
+    """Rows of a team (reached by the lookup prefix ``team``) that an area covers: a ward
+    team by its ward, a cluster team by any of its wards, a borough team by its borough."""
+    return (
+        area.ward_q(f"{team}ward")
+        | Q(**{f"{team}cluster__wards__in": area.wards})
+        | area.borough_q(f"{team}borough")
+    )
+
+
 class TeamQuerySet(ScopedQuerySet["Team"]):
     def scope_q(self, area: Area) -> Q:
-        return area.ward_q("ward") | Q(cluster__wards__in=area.wards) | area.borough_q()
+        return team_scope_q(area)
 
 
 class Team(models.Model):
@@ -224,11 +234,7 @@ class Team(models.Model):
 
 class PostingQuerySet(ScopedQuerySet["Posting"]):
     def scope_q(self, area: Area) -> Q:
-        return (
-            area.ward_q("team__ward")
-            | Q(team__cluster__wards__in=area.wards)
-            | area.borough_q("team__borough")
-        )
+        return team_scope_q(area, "team__")
 
     def current(self, on: dt.date | None = None) -> PostingQuerySet:
         day = on or timezone.localdate()
@@ -303,11 +309,7 @@ class Posting(models.Model):
 
 class AbstractionQuerySet(ScopedQuerySet["Abstraction"]):
     def scope_q(self, area: Area) -> Q:
-        return (
-            area.ward_q("posting__team__ward")
-            | Q(posting__team__cluster__wards__in=area.wards)
-            | area.borough_q("posting__team__borough")
-        )
+        return team_scope_q(area, "posting__team__")
 
 
 class Abstraction(models.Model):

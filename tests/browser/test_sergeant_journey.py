@@ -11,6 +11,12 @@ from wards.models import Abstraction
 pytestmark = pytest.mark.browser
 
 
+def sign_in(page, username: str) -> None:
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+
 def test_sergeant_records_an_abstraction_on_a_phone(
     transactional_db: None,
     world: World,
@@ -22,10 +28,8 @@ def test_sergeant_records_an_abstraction_on_a_phone(
     page.goto(live_server.url + reverse("home"))
     assert "/sign-in/" in page.url
 
-    page.get_by_label("Username").fill("sergeant")
-    page.get_by_label("Password").fill("correct-horse-battery")
     screenshot(page, "1-sign-in")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "sergeant")
 
     # Home lists the sergeant's ward; follow it to the team.
     page.get_by_role("link", name="Alpha").click()
@@ -70,9 +74,7 @@ def test_form_errors_are_shown_and_input_kept_on_a_phone(
 ) -> None:
     page = phone
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("sergeant")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "sergeant")
     page.goto(live_server.url + reverse("wards:abstraction_create", kwargs={"code": world.a1.code}))
     page.get_by_label("Hours off ward duty").fill("30")
     page.get_by_label("Other (give details)").check()
