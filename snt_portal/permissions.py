@@ -64,23 +64,39 @@ class Perm(StrEnum):
     VIEW_ABSTRACTIONS = "view_abstractions"  # who was abstracted, when, why
     MANAGE_POSTINGS = "manage_postings"  # add or end a posting
     RECORD_ABSTRACTIONS = "record_abstractions"
+    VIEW_ENGAGEMENT = "view_engagement"  # research, events, concerns, the stage tracker
+    LOG_ENGAGEMENT = "log_engagement"  # record events and concerns, maintain the research
+    VIEW_PREFERENCES = "view_preferences"  # the ranked public preferences with crime evidence
+    RECORD_ANALYSIS = "record_analysis"
+    # Key individuals are personal data: the ward's own team and its inspector, nobody else.
+    VIEW_KINS = "view_kins"  # see, add and update the ward's KINs, log interviews
+    ERASE_KINS = "erase_kins"
 
 
-_OFFICER = {Perm.VIEW_WARD, Perm.VIEW_ABSTRACTIONS}
-_SUPERVISOR = _OFFICER | {Perm.MANAGE_POSTINGS, Perm.RECORD_ABSTRACTIONS}
+_READER = {Perm.VIEW_WARD, Perm.VIEW_ABSTRACTIONS, Perm.VIEW_ENGAGEMENT, Perm.VIEW_PREFERENCES}
+_OFFICER = _READER | {Perm.LOG_ENGAGEMENT, Perm.VIEW_KINS}
+_SUPERVISOR = _OFFICER | {
+    Perm.MANAGE_POSTINGS,
+    Perm.RECORD_ABSTRACTIONS,
+    Perm.RECORD_ANALYSIS,
+    Perm.ERASE_KINS,
+}
+_KIN_PERMS = {Perm.VIEW_KINS, Perm.ERASE_KINS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.PCSO: frozenset(_OFFICER),
     Role.PC: frozenset(_OFFICER),
     Role.SERGEANT: frozenset(_SUPERVISOR),
     Role.INSPECTOR: frozenset(_SUPERVISOR),
-    # Panels see their ward's public face: the team and its strength, not staff abstractions.
-    Role.PANEL_CHAIR: frozenset({Perm.VIEW_WARD}),
-    Role.PANEL_MEMBER: frozenset({Perm.VIEW_WARD}),
-    # Managers and analysts read; changes to a team are made by its sergeant or inspector.
-    Role.BOROUGH_MANAGER: frozenset(_OFFICER),
-    Role.CENTRAL_ANALYST: frozenset(_OFFICER),
-    Role.ADMINISTRATOR: frozenset(Perm),
+    # Panels see their ward's team and the preferences they vote from; not staff abstractions,
+    # not individual engagement records.
+    Role.PANEL_CHAIR: frozenset({Perm.VIEW_WARD, Perm.VIEW_PREFERENCES}),
+    Role.PANEL_MEMBER: frozenset({Perm.VIEW_WARD, Perm.VIEW_PREFERENCES}),
+    # Managers and analysts read; changes are made by the ward's team.
+    Role.BOROUGH_MANAGER: frozenset(_READER),
+    Role.CENTRAL_ANALYST: frozenset(_READER),
+    # Administrators run the system; they are not a ward team, so they do not see KINs.
+    Role.ADMINISTRATOR: frozenset(set(Perm) - _KIN_PERMS),
 }
 
 

@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("wards.urls")),
+    path("", include("engagement.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from engagement.models import CommunityGroup, Concern, EngagementEvent, Kin
 from wards.models import Abstraction, Borough, Cluster, Posting, RoleAssignment, Team, User, Ward
 
 
@@ -103,3 +104,54 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
 
     user = factory.SubFactory(UserFactory)
     role = RoleAssignment.Role.CENTRAL_ANALYST
+
+
+# --- engagement -------------------------------------------------------------------------------
+
+
+class CommunityGroupFactory(factory.django.DjangoModelFactory[CommunityGroup]):
+    class Meta:
+        model = CommunityGroup
+
+    ward = factory.SubFactory(WardFactory)
+    name = factory.Sequence(lambda n: f"Community group {n}")
+    kind = CommunityGroup.Kind.RESIDENTS
+
+
+class KinFactory(factory.django.DjangoModelFactory[Kin]):
+    class Meta:
+        model = Kin
+
+    ward = factory.SubFactory(WardFactory)
+    name = factory.Faker("name", locale="en_GB")
+    connection = Kin.Connection.SHOPKEEPER
+    phone = "020 7946 0000"
+    consent_given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
+    consent_method = Kin.ConsentMethod.VERBAL
+    last_contact_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    next_review_due = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=335))
+
+
+class EngagementEventFactory(factory.django.DjangoModelFactory[EngagementEvent]):
+    class Meta:
+        model = EngagementEvent
+
+    ward = factory.SubFactory(WardFactory)
+    kind = EngagementEvent.Kind.STREET_BRIEFING
+    status = EngagementEvent.Status.HELD
+    starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2))
+    place = "Outside the library"
+    attendance = 12
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ConcernFactory(factory.django.DjangoModelFactory[Concern]):
+    class Meta:
+        model = Concern
+
+    event = factory.SubFactory(EngagementEventFactory)
+    ward = factory.SelfAttribute("event.ward")
+    category = Concern.Category.ASB_YOUTHS
+    source = Concern.Source.ENGAGEMENT
+    raised_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=2))
+    text = "Groups gathering by the shops in the evening"

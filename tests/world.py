@@ -10,10 +10,14 @@ from dataclasses import dataclass
 
 import pytest
 
+from engagement.models import CommunityGroup, EngagementEvent, Kin
 from tests.factories import (
     BoroughFactory,
     ClusterFactory,
     ClusterTeamFactory,
+    CommunityGroupFactory,
+    EngagementEventFactory,
+    KinFactory,
     PostingFactory,
     RoleAssignmentFactory,
     TeamFactory,
@@ -48,6 +52,12 @@ class World:
     posting_a1: Posting  # the PCSO's posting on A1
     posting_a2: Posting
     posting_b1: Posting
+    kin_a1: Kin
+    kin_b1: Kin
+    event_a1: EngagementEvent
+    event_b1: EngagementEvent
+    group_a1: CommunityGroup
+    group_b1: CommunityGroup
 
 
 @pytest.fixture
@@ -90,4 +100,12 @@ def world(db: None) -> World:
     posting_a2 = PostingFactory.create(team=team_a2, role=Posting.Role.PC)
     posting_b1 = PostingFactory.create(team=team_b1, role=Posting.Role.PC)
     PostingFactory.create(team=team_b1, role=Posting.Role.SERGEANT)
-    return World(a1, a2, b1, team_a1, team_a2, team_b1, users, posting_a1, posting_a2, posting_b1)
+    kin_a1, kin_b1 = KinFactory.create(ward=a1), KinFactory.create(ward=b1)
+    event_a1 = EngagementEventFactory.create(ward=a1, created_by=users["pcso"])
+    event_b1 = EngagementEventFactory.create(ward=b1, created_by=posting_b1.person)
+    group_a1 = CommunityGroupFactory.create(ward=a1)
+    group_b1 = CommunityGroupFactory.create(ward=b1)
+    return World(
+        a1, a2, b1, team_a1, team_a2, team_b1, users, posting_a1, posting_a2, posting_b1,
+        kin_a1, kin_b1, event_a1, event_b1, group_a1, group_b1,
+    )  # fmt: skip

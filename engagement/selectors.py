@@ -1,0 +1,126 @@
+"""Reads for the engagement stages. Callers pass wards they have already checked access to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from engagement.concerns import POLICE_UK_CATEGORY, ConcernCategory
+from engagement.models import Concern, EngagementEvent, Kin
+from wards.models import Ward
+
+
+@dataclass(frozen=True)
+class PreferenceRow:
+    """One concern category in a ward over a period, with its recorded-crime evidence."""
+
+    category: str
+    label: str
+    times_raised: int
+    sources: int  # how many different channels raised it (engagement, KIN, youth, web)
+    events: int  # at how many separate engagement events
+    youth: int  # times raised by young people
+    crime_category: str | None
+    crimes: int | None  # recorded crimes of the related police.uk category in the period
+    crimes_before: int | None  # the same length of period just before
+
+    @property
+    def crime_change(self) -> int | None:
+        if self.crimes is None or self.crimes_before is None:
+            return None
+        return self.crimes - self.crimes_before
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def preferences(ward: Ward, *, start: dt.date, end: dt.date) -> list[PreferenceRow]:
+    """The ward's concerns for [start, end], ranked, with crime evidence beside each.
+
+    Ranking: most often raised first; ties go to the concern raised through more channels
+    (a concern heard at meetings, from KINs and from young people is more widely held), then
+    to the one young people raised more, then by name.
+    """
+    from crime.selectors import ward_category_counts
+
+    counts = (
+        Concern.objects.filter(ward=ward)
+        .raised_between(start, end)
+        .values("category")
+        .annotate(
+            times=Count("pk"),
+            sources=Count("source", distinct=True),
+            events=Count("event", distinct=True),
+            youth=Count("pk", filter=Q(source=Concern.Source.YOUTH)),
+        )
+    )
+    if not counts:
+        return []
+    days = (end - start).days + 1
+    crimes = ward_category_counts(ward, start=start, end=end)
+    before = ward_category_counts(
+        ward, start=start - dt.timedelta(days=days), end=start - dt.timedelta(days=1)
+    )
+    rows = []
+    for row in counts:
+        category = ConcernCategory(row["category"])
+        slug = POLICE_UK_CATEGORY[category]
+        rows.append(
+            PreferenceRow(
+                category=category.value,
+                label=category.label,
+                times_raised=row["times"],
+                sources=row["sources"],
+                events=row["events"],
+                youth=row["youth"],
+                crime_category=slug,
+                crimes=crimes.get(slug, 0) if slug else None,
+                crimes_before=before.get(slug, 0) if slug else None,
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.times_raised, -r.sources, -r.youth, r.label))
+
+
+def recent_concerns(ward: Ward, *, start: dt.date, end: dt.date) -> QuerySet[Concern]:
+    return (
+        Concern.objects.filter(ward=ward)
+        .raised_between(start, end)
+        .select_related("event")
+        .order_by("-raised_on", "-created_at")
+    )
+
+
+def ward_events(ward: Ward) -> QuerySet[EngagementEvent]:
+    return (
+        EngagementEvent.objects.filter(ward=ward)
+        .select_related("kin")
+        .annotate(concern_count=Count("concerns"))
+        .order_by("-starts_at")
+    )
+
+
+def upcoming_public_events(ward: Ward, *, limit: int = 10) -> QuerySet[EngagementEvent]:
+    return (
+        EngagementEvent.objects.filter(ward=ward, starts_at__gte=timezone.now())
+        .public()
+        .order_by("starts_at")[:limit]
+    )
+
+
+def kin_review_cutoff(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) - dt.timedelta(days=settings.SNT_KIN_REVIEW_DAYS)
+
+
+def kins_due_for_review(ward: Ward, today: dt.date | None = None) -> QuerySet[Kin]:
+    """KINs not contacted for SNT_KIN_REVIEW_DAYS (or whose review date has passed)."""
+    today = today or timezone.localdate()
+    cutoff = kin_review_cutoff(today)
+    return Kin.objects.filter(ward=ward, erased_at__isnull=True).filter(
+        Q(last_contact_on__lt=cutoff)
+        | Q(last_contact_on__isnull=True, consent_given_on__lt=cutoff)
+        | Q(next_review_due__lt=today)
+    )
