@@ -201,3 +201,15 @@ beat: setup db $(LOCAL_SECRET)
 	@$(LOCAL_ENV) set -x; \
 	exec $(VENV)/bin/celery -A snt_portal beat --loglevel=INFO \
 		--schedule "$(CURDIR)/.celerybeat-schedule"
+
+# --- benchmarks -------------------------------------------------------------------------------
+
+# import_crimes on a generated month of BENCH_ROWS street-level rows, into its own PostgreSQL
+# database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/snt_portal_bench,
+# created and loaded with the 2022 wards and LSOA lookups); fails below BENCH_TARGET rows/s.
+.PHONY: bench
+BENCH_ROWS ?= 1000000
+BENCH_TARGET ?= 50000
+bench: $(SYNC_STAMP)
+	unset DJANGO_SETTINGS_MODULE; \
+	$(PY) -m bench.import_crimes_bench --rows $(BENCH_ROWS) --target $(BENCH_TARGET)

@@ -142,6 +142,9 @@ class LocalFeature(models.Model):
 
     objects = WardScopedQuerySet["LocalFeature"].as_manager()
 
+    if TYPE_CHECKING:
+        ward_id: int
+
     class Meta:
         ordering = ("kind", "name")
 

@@ -88,7 +88,7 @@ def save_local_feature(
     notes: str = "",
     feature: LocalFeature | None = None,
 ) -> LocalFeature:
-    if feature is not None and feature.ward_id != ward.pk:  # type: ignore[attr-defined]
+    if feature is not None and feature.ward_id != ward.pk:
         raise ValidationError("This place belongs to another ward.")
     feature = feature or LocalFeature(ward=ward)
     feature.kind, feature.name = kind, name.strip()
@@ -185,7 +185,9 @@ def _validate_event(
 ) -> None:
     errors: dict[str, str] = {}
     now = timezone.now()
-    if event.status == EngagementEvent.Status.HELD and event.starts_at > now + dt.timedelta(hours=1):
+    if event.status == EngagementEvent.Status.HELD and event.starts_at > now + dt.timedelta(
+        hours=1
+    ):
         errors["starts_at"] = "An event that has been held cannot start in the future."
     if event.status == EngagementEvent.Status.PLANNED and event.starts_at < now - dt.timedelta(
         days=1
@@ -358,8 +360,9 @@ def erase_kin(*, acting_user: User, kin: Kin) -> Kin:
     kin.erased_by = acting_user
     kin.full_clean()
     kin.save()
-    # Concerns the KIN raised stay, but lose anything said that could identify them.
-    Concern.objects.filter(kin=kin).update(location="")
+    # Concerns the KIN raised still count (category and date), but lose what was said and
+    # where: either could identify them.
+    Concern.objects.filter(kin=kin).update(text="", location="")
     EngagementEvent.objects.filter(kin=kin).update(notes="", place="")
     return kin
 

@@ -25,4 +25,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=15),
         "options": {"expires": 3600, "time_limit": 300},
     },
+    # Residents' optional contact details are kept SNT_PUBLIC_CONTACT_DAYS, then erased.
+    "nightly-erase-expired-public-contacts": {
+        "task": "engagement.tasks.erase_expired_public_contacts",
+        "schedule": crontab(hour=2, minute=45),
+        "options": {"expires": 3600, "time_limit": 300},
+    },
 }

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "panels",
     "priorities",
     "epic",
+    "crime",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "snt_portal.context_processors.navigation",
             ],
         },
     },
@@ -163,6 +165,11 @@ CACHES = {
     )
 }
 
+# django-ratelimit (the public concern form): a cache outage must not turn the form into an
+# error page, so limits fail open. Behind a proxy, name the header holding the client address.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None
+
 # Email
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
@@ -191,6 +198,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SNT_ESTABLISHMENT_MODEL = envchoice("SNT_ESTABLISHMENT_MODEL", "2007", ("2007", "2016"))
 # Contracted hours per officer per week: the denominator of abstraction rates.
 SNT_WEEKLY_HOURS = envint("SNT_WEEKLY_HOURS", 40, minimum=1)
+# A key individual not contacted for this many days is due for review (seed 004 §33).
+SNT_KIN_REVIEW_DAYS = envint("SNT_KIN_REVIEW_DAYS", 365, minimum=1)
+# How long a resident's optional contact details are kept after a public concern submission.
+SNT_PUBLIC_CONTACT_DAYS = envint("SNT_PUBLIC_CONTACT_DAYS", 90, minimum=1)
 # Where the shared real data lives (wards, boundaries); seed_demo uses it when present.
 SNT_SHARED_DATA_DIR = Path(envstr("SNT_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from engagement.models import LocalFeature
 from tests.world import ROLES, World
 
 # Shorthands for a row: the status for each role, in ROLES order.
@@ -22,7 +23,21 @@ EVERYONE = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200)
 WARD_A1_WRITERS = (302, 403, 403, 200, 200, 403, 403, 403, 403, 200)
 OUTSIDE_A = (302, 404, 404, 404, 404, 404, 404, 404, 403, 200)
 
+# engagement
+VIEW_ENG_A1 = (302, 200, 200, 200, 200, 403, 403, 200, 200, 200)
+LOG_ENG_A1 = (302, 200, 200, 200, 200, 403, 403, 403, 403, 200)
+READ_OUTSIDE_A = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200)
+KIN_A1 = (302, 200, 200, 200, 200, 403, 403, 403, 403, 403)
+KIN_ERASE_A1 = (302, 403, 403, 200, 200, 403, 403, 403, 403, 403)
+KIN_OUTSIDE_A = (302, 404, 404, 404, 404, 404, 404, 404, 403, 403)
+PUBLIC = (200,) * 10
+
 Target = Callable[[World], dict[str, Any]]
+
+
+def _feature(ward: Any) -> int:
+    return LocalFeature.objects.create(ward=ward, kind="hotspot", name="Station forecourt").pk
+
 
 MATRIX: dict[str, tuple[str, Target, tuple[int, ...]]] = {
     "home": ("get", lambda w: {}, EVERYONE),
@@ -68,6 +83,73 @@ MATRIX: dict[str, tuple[str, Target, tuple[int, ...]]] = {
     ),
     "wards:abstraction_create": ("get", lambda w: {"code": w.a1.code}, WARD_A1_WRITERS),
     "wards:abstraction_create[other borough]": ("get", lambda w: {"code": w.b1.code}, OUTSIDE_A),
+    # engagement: research
+    "engagement:research_detail": ("get", lambda w: {"code": w.a1.code}, VIEW_ENG_A1),
+    "engagement:research_detail[other borough]": (
+        "get",
+        lambda w: {"code": w.b1.code},
+        READ_OUTSIDE_A,
+    ),
+    "engagement:research_edit": ("get", lambda w: {"code": w.a1.code}, LOG_ENG_A1),
+    "engagement:research_edit[other borough]": ("get", lambda w: {"code": w.b1.code}, OUTSIDE_A),
+    "engagement:group_create": ("get", lambda w: {"code": w.a1.code}, LOG_ENG_A1),
+    "engagement:group_edit": ("get", lambda w: {"pk": w.group_a1.pk}, LOG_ENG_A1),
+    "engagement:group_edit[other borough]": ("get", lambda w: {"pk": w.group_b1.pk}, OUTSIDE_A),
+    "engagement:feature_create": ("get", lambda w: {"code": w.a1.code}, LOG_ENG_A1),
+    "engagement:feature_edit": ("get", lambda w: {"pk": _feature(w.a1)}, LOG_ENG_A1),
+    "engagement:feature_edit[other borough]": ("get", lambda w: {"pk": _feature(w.b1)}, OUTSIDE_A),
+    # engagement: events
+    "engagement:event_start": (
+        "get",
+        lambda w: {},
+        (302, 302, 302, 302, 200, 200, 200, 200, 200, 200),
+    ),
+    "engagement:event_list": ("get", lambda w: {"code": w.a1.code}, VIEW_ENG_A1),
+    "engagement:event_list[other borough]": ("get", lambda w: {"code": w.b1.code}, READ_OUTSIDE_A),
+    "engagement:event_create": ("get", lambda w: {"code": w.a1.code}, LOG_ENG_A1),
+    "engagement:event_create[other ward, same cluster]": (
+        "get",
+        lambda w: {"code": w.a2.code},
+        (302, 404, 404, 404, 200, 404, 404, 403, 403, 200),
+    ),
+    "engagement:event_create[other borough]": ("get", lambda w: {"code": w.b1.code}, OUTSIDE_A),
+    "engagement:event_detail": ("get", lambda w: {"pk": w.event_a1.pk}, VIEW_ENG_A1),
+    "engagement:event_detail[other borough]": (
+        "get",
+        lambda w: {"pk": w.event_b1.pk},
+        READ_OUTSIDE_A,
+    ),
+    "engagement:event_update": ("get", lambda w: {"pk": w.event_a1.pk}, LOG_ENG_A1),
+    "engagement:event_update[other borough]": ("get", lambda w: {"pk": w.event_b1.pk}, OUTSIDE_A),
+    # engagement: preferences and analysis
+    "engagement:preferences": ("get", lambda w: {"code": w.a1.code}, (302,) + (200,) * 9),
+    "engagement:preferences[other borough]": ("get", lambda w: {"code": w.b1.code}, READ_OUTSIDE_A),
+    "engagement:analysis_create": ("post", lambda w: {"code": w.a1.code}, WARD_A1_WRITERS),
+    "engagement:analysis_create[other borough]": ("post", lambda w: {"code": w.b1.code}, OUTSIDE_A),
+    # engagement: the Key Individual Network (the ward's team and inspector only)
+    "engagement:kin_list": ("get", lambda w: {"code": w.a1.code}, KIN_A1),
+    "engagement:kin_list[other borough]": ("get", lambda w: {"code": w.b1.code}, KIN_OUTSIDE_A),
+    "engagement:kin_create": ("get", lambda w: {"code": w.a1.code}, KIN_A1),
+    "engagement:kin_create[other borough]": ("get", lambda w: {"code": w.b1.code}, KIN_OUTSIDE_A),
+    "engagement:kin_detail": ("get", lambda w: {"pk": w.kin_a1.pk}, KIN_A1),
+    "engagement:kin_detail[other borough]": ("get", lambda w: {"pk": w.kin_b1.pk}, KIN_OUTSIDE_A),
+    "engagement:kin_edit": ("get", lambda w: {"pk": w.kin_a1.pk}, KIN_A1),
+    "engagement:kin_edit[other borough]": ("get", lambda w: {"pk": w.kin_b1.pk}, KIN_OUTSIDE_A),
+    "engagement:kin_erase": ("get", lambda w: {"pk": w.kin_a1.pk}, KIN_ERASE_A1),
+    "engagement:kin_erase[other borough]": ("get", lambda w: {"pk": w.kin_b1.pk}, KIN_OUTSIDE_A),
+    # engagement: the public page, and the cycle across a borough
+    "engagement:public_concern": ("get", lambda w: {"code": w.a1.code}, PUBLIC),
+    "engagement:public_concern_thanks": ("get", lambda w: {"code": w.a1.code}, PUBLIC),
+    "engagement:borough_tracker": (
+        "get",
+        lambda w: {"code": w.a1.borough.code},
+        (302, 200, 200, 200, 200, 403, 403, 200, 200, 200),
+    ),
+    "engagement:borough_tracker[other borough]": (
+        "get",
+        lambda w: {"code": w.b1.borough.code},
+        READ_OUTSIDE_A,
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from snt_portal.permissions import Perm, get_object_for, get_visible_or_404, holds
+from snt_portal.sections import ward_sections
 from wards import selectors, services
 from wards.forms import AbstractionForm, EndPostingForm, PeriodForm, PostingForm
 from wards.models import Borough, Posting, Team, User, Ward
@@ -81,6 +82,7 @@ def ward_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_manage_postings": holds(request.user, Perm.MANAGE_POSTINGS, **place),
         "can_record_abstractions": holds(request.user, Perm.RECORD_ABSTRACTIONS, **place),
         "can_view_abstractions": can_view_abstractions,
+        "sections": ward_sections(request, ward),
         "abstractions": (
             selectors.recent_abstractions(ward, since=today - dt.timedelta(days=28), limit=10)
             if can_view_abstractions

@@ -1,10 +1,189 @@
-"""The Key Individual Network register (in progress)."""
+"""The Key Individual Network register: personal data, for the ward's own team and inspector.
 
+Every view reaches its ward or KIN through snt_portal.permissions.get_object_for with
+Perm.VIEW_KINS (Perm.ERASE_KINS to erase): outside the user's area is a 404, a role that may see
+the ward but not its KINs (panels, managers, analysts, administrators) a 403. Responses are
+never cached, so a shared phone or browser keeps no copy of anyone's details. Page titles and
+URLs carry no personal data: a KIN is named by its number only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from engagement import selectors, services
+from engagement.forms.kins import KinForm
+from engagement.models import EngagementEvent, EventKind, Kin
+from snt_portal.permissions import Perm, get_object_for, holds
+from wards.models import Ward
+
+HELD = EngagementEvent.Status.HELD
 
 
-def _todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _apply_service_errors(form: KinForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
-kin_list = kin_create = kin_detail = kin_edit = kin_erase = _todo
+def _kins(request: HttpRequest, perm: Perm, pk: int) -> Kin:
+    return get_object_for(Kin.objects.select_related("ward__borough"), request.user, perm, pk=pk)
+
+
+def _interviews(kin: Kin) -> Any:
+    return (
+        EngagementEvent.objects.filter(kin=kin, kind=EventKind.KIN_INTERVIEW)
+        .prefetch_related("concerns")
+        .order_by("-starts_at")
+    )
+
+
+@never_cache
+@login_required
+def kin_list(request: HttpRequest, code: str) -> HttpResponse:
+    # Not only current wards: KINs of a ward since redrawn must still be reachable to erase.
+    ward = get_object_for(
+        Ward.objects.select_related("borough"), request.user, Perm.VIEW_KINS, code=code
+    )
+    kins = list(Kin.objects.filter(ward=ward, erased_at__isnull=True).order_by("name", "pk"))
+    due = set(selectors.kins_due_for_review(ward).values_list("pk", flat=True))
+    # Erased KINs are only ever counted: how many, and how many interviews they gave.
+    erased = Kin.objects.filter(ward=ward, erased_at__isnull=False).aggregate(
+        kins=Count("pk", distinct=True),
+        interviews=Count(
+            "interviews",
+            filter=Q(
+                interviews__kind=EventKind.KIN_INTERVIEW,
+                interviews__status=HELD,
+            ),
+            distinct=True,
+        ),
+    )
+    context = {
+        "ward": ward,
+        "rows": [(kin, kin.pk in due) for kin in kins],
+        "active_count": len(kins),
+        "due_count": len(due),
+        "erased_count": erased["kins"],
+        "erased_interviews": erased["interviews"],
+        "review_days": settings.SNT_KIN_REVIEW_DAYS,
+    }
+    return render(request, "engagement/kins/kin_list.html", context)
+
+
+@never_cache
+@login_required
+def kin_create(request: HttpRequest, code: str) -> HttpResponse:
+    ward = get_object_for(
+        Ward.objects.current().select_related("borough"), request.user, Perm.VIEW_KINS, code=code
+    )
+    form = KinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kin = services.save_kin(
+                acting_user=request.user,  # type: ignore[arg-type]
+                ward=ward,
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{kin.name} has been added to the register.")
+            return redirect("engagement:kin_detail", pk=kin.pk)
+    return render(
+        request,
+        "engagement/kins/kin_form.html",
+        {"ward": ward, "form": form, "back_url": reverse("engagement:kin_list", args=[code])},
+    )
+
+
+@never_cache
+@login_required
+def kin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kin = _kins(request, Perm.VIEW_KINS, pk)
+    ward = kin.ward
+    context: dict[str, Any] = {
+        "ward": ward,
+        "kin": kin,
+        "can_erase": holds(
+            request.user, Perm.ERASE_KINS, ward_id=ward.pk, borough_id=ward.borough_id
+        ),
+    }
+    if kin.is_erased:
+        # Only how many: what was said and where went with the erasure.
+        context["interview_count"] = _interviews(kin).filter(status=HELD).count()
+    else:
+        context["interviews"] = _interviews(kin)
+        context["review_due"] = selectors.kins_due_for_review(ward).filter(pk=kin.pk).exists()
+        context["log_interview_url"] = (
+            reverse("engagement:event_create", kwargs={"code": ward.code})
+            + f"?kind={EventKind.KIN_INTERVIEW.value}&kin={kin.pk}"
+        )
+    return render(request, "engagement/kins/kin_detail.html", context)
+
+
+@never_cache
+@login_required
+def kin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    kin = _kins(request, Perm.VIEW_KINS, pk)
+    if kin.is_erased:
+        messages.error(
+            request, "This key individual's record has been erased: it cannot be edited."
+        )
+        return redirect("engagement:kin_detail", pk=kin.pk)
+    form = KinForm.for_kin(kin, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_kin(
+                acting_user=request.user,  # type: ignore[arg-type]
+                ward=kin.ward,
+                kin=kin,
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The key individual's details have been saved.")
+            return redirect("engagement:kin_detail", pk=kin.pk)
+    return render(
+        request,
+        "engagement/kins/kin_form.html",
+        {
+            "ward": kin.ward,
+            "kin": kin,
+            "form": form,
+            "back_url": reverse("engagement:kin_detail", args=[kin.pk]),
+        },
+    )
+
+
+@never_cache
+@login_required
+def kin_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    kin = _kins(request, Perm.ERASE_KINS, pk)
+    if request.method == "POST":
+        services.erase_kin(acting_user=request.user, kin=kin)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            "The key individual's personal data has been erased. "
+            "Their interviews stay in the register as anonymous counts.",
+        )
+        return redirect("engagement:kin_list", code=kin.ward.code)
+    return render(
+        request,
+        "engagement/kins/kin_erase.html",
+        {"ward": kin.ward, "kin": kin, "interview_count": _interviews(kin).count()},
+    )

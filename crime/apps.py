@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrimeConfig(AppConfig):
+    name = "crime"
+    verbose_name = "Crime and anti-social behaviour (police.uk)"
