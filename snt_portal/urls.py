@@ -22,5 +22,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("wards.urls")),
     path("", include("engagement.urls")),
+    path("", include("crime.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -83,6 +83,9 @@ MATRIX: dict[str, tuple[str, Target, tuple[int, ...]]] = {
     ),
     "wards:abstraction_create": ("get", lambda w: {"code": w.a1.code}, WARD_A1_WRITERS),
     "wards:abstraction_create[other borough]": ("get", lambda w: {"code": w.b1.code}, OUTSIDE_A),
+    # crime: police.uk evidence, for anyone who may see the ward
+    "crime:ward_crime": ("get", lambda w: {"code": w.a1.code}, EVERYONE),
+    "crime:ward_crime[other borough]": ("get", lambda w: {"code": w.b1.code}, READ_OUTSIDE_A),
     # engagement: research
     "engagement:research_detail": ("get", lambda w: {"code": w.a1.code}, VIEW_ENG_A1),
     "engagement:research_detail[other borough]": (
