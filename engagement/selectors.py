@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from engagement.concerns import POLICE_UK_CATEGORY, ConcernCategory
-from engagement.models import Concern, EngagementEvent, Kin
+from engagement.models import Concern, EngagementEvent, EventKind, Kin
 from wards.models import Ward
 
 
@@ -123,4 +123,43 @@ def kins_due_for_review(ward: Ward, today: dt.date | None = None) -> QuerySet[Ki
         Q(last_contact_on__lt=cutoff)
         | Q(last_contact_on__isnull=True, consent_given_on__lt=cutoff)
         | Q(next_review_due__lt=today)
+    )
+
+
+@dataclass(frozen=True)
+class KinRegister:
+    """A ward's KIN register: the active KINs (with whether each is due for review) and, for
+    those erased, only counts."""
+
+    rows: list[tuple[Kin, bool]]
+    due_count: int
+    erased_count: int
+    erased_interviews: int
+
+
+def kin_register(ward: Ward) -> KinRegister:
+    kins = list(Kin.objects.filter(ward=ward, erased_at__isnull=True).order_by("name", "pk"))
+    due = set(kins_due_for_review(ward).values_list("pk", flat=True))
+    held_interview = Q(
+        interviews__kind=EventKind.KIN_INTERVIEW,
+        interviews__status=EngagementEvent.Status.HELD,
+    )
+    erased = Kin.objects.filter(ward=ward, erased_at__isnull=False).aggregate(
+        kins=Count("pk", distinct=True),
+        interviews=Count("interviews", filter=held_interview, distinct=True),
+    )
+    return KinRegister(
+        rows=[(kin, kin.pk in due) for kin in kins],
+        due_count=len(due),
+        erased_count=erased["kins"],
+        erased_interviews=erased["interviews"],
+    )
+
+
+def kin_interviews(kin: Kin) -> QuerySet[EngagementEvent]:
+    """The KIN's interviews, newest first, with the concerns raised at each."""
+    return (
+        EngagementEvent.objects.filter(kin=kin, kind=EventKind.KIN_INTERVIEW)
+        .prefetch_related("concerns")
+        .order_by("-starts_at")
     )

@@ -16,22 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from snt_portal.forms import apply_service_errors
 from snt_portal.permissions import Perm, get_object_for, get_visible_or_404, holds
 from snt_portal.sections import ward_sections
 from wards import selectors, services
 from wards.forms import AbstractionForm, EndPostingForm, PeriodForm, PostingForm
 from wards.models import Borough, Posting, Team, User, Ward
-
-
-def _apply_service_errors(
-    form: PostingForm | EndPostingForm | AbstractionForm, exc: ValidationError
-) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -112,7 +102,7 @@ def posting_create(request: HttpRequest, code: str) -> HttpResponse:
                 collar_number=form.cleaned_data["collar_number"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -144,7 +134,7 @@ def posting_end(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["end_reason"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{posting.person.display_name}'s posting has ended.")
             return redirect(ward)
@@ -203,7 +193,7 @@ def abstraction_create(request: HttpRequest, code: str) -> HttpResponse:
                 authorised_by=form.cleaned_data["authorised_by"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,

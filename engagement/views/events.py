@@ -17,16 +17,9 @@ from django.utils import timezone
 from engagement import selectors, services
 from engagement.forms.events import ConcernFormSet, EventForm, EventOutcomeForm
 from engagement.models import CommunityGroup, EngagementEvent, Kin
+from snt_portal.forms import apply_service_errors
 from snt_portal.permissions import Perm, get_object_for, holds, scope_for
 from wards.models import Team, User, Ward
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _team_members(ward: Ward) -> Any:
@@ -100,7 +93,7 @@ def event_create(request: HttpRequest, code: str) -> HttpResponse:
                 concerns=concerns.concerns(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             n = event.concerns.count()
             messages.success(
@@ -198,7 +191,7 @@ def event_update(request: HttpRequest, pk: int) -> HttpResponse:
                 concerns=concerns.concerns(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The event's outcome is recorded.")
             return redirect("engagement:event_detail", pk=event.pk)

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,31 +23,15 @@ from django.views.decorators.cache import never_cache
 from engagement import selectors, services
 from engagement.forms.kins import KinForm
 from engagement.models import EngagementEvent, EventKind, Kin
+from snt_portal.forms import apply_service_errors
 from snt_portal.permissions import Perm, get_object_for, holds
 from wards.models import Ward
 
 HELD = EngagementEvent.Status.HELD
 
 
-def _apply_service_errors(form: KinForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _kins(request: HttpRequest, perm: Perm, pk: int) -> Kin:
     return get_object_for(Kin.objects.select_related("ward__borough"), request.user, perm, pk=pk)
-
-
-def _interviews(kin: Kin) -> Any:
-    return (
-        EngagementEvent.objects.filter(kin=kin, kind=EventKind.KIN_INTERVIEW)
-        .prefetch_related("concerns")
-        .order_by("-starts_at")
-    )
 
 
 @never_cache
@@ -58,27 +41,15 @@ def kin_list(request: HttpRequest, code: str) -> HttpResponse:
     ward = get_object_for(
         Ward.objects.select_related("borough"), request.user, Perm.VIEW_KINS, code=code
     )
-    kins = list(Kin.objects.filter(ward=ward, erased_at__isnull=True).order_by("name", "pk"))
-    due = set(selectors.kins_due_for_review(ward).values_list("pk", flat=True))
     # Erased KINs are only ever counted: how many, and how many interviews they gave.
-    erased = Kin.objects.filter(ward=ward, erased_at__isnull=False).aggregate(
-        kins=Count("pk", distinct=True),
-        interviews=Count(
-            "interviews",
-            filter=Q(
-                interviews__kind=EventKind.KIN_INTERVIEW,
-                interviews__status=HELD,
-            ),
-            distinct=True,
-        ),
-    )
+    register = selectors.kin_register(ward)
     context = {
         "ward": ward,
-        "rows": [(kin, kin.pk in due) for kin in kins],
-        "active_count": len(kins),
-        "due_count": len(due),
-        "erased_count": erased["kins"],
-        "erased_interviews": erased["interviews"],
+        "rows": register.rows,
+        "active_count": len(register.rows),
+        "due_count": register.due_count,
+        "erased_count": register.erased_count,
+        "erased_interviews": register.erased_interviews,
         "review_days": settings.SNT_KIN_REVIEW_DAYS,
     }
     return render(request, "engagement/kins/kin_list.html", context)
@@ -99,7 +70,7 @@ def kin_create(request: HttpRequest, code: str) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{kin.name} has been added to the register.")
             return redirect("engagement:kin_detail", pk=kin.pk)
@@ -124,9 +95,9 @@ def kin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if kin.is_erased:
         # Only how many: what was said and where went with the erasure.
-        context["interview_count"] = _interviews(kin).filter(status=HELD).count()
+        context["interview_count"] = selectors.kin_interviews(kin).filter(status=HELD).count()
     else:
-        context["interviews"] = _interviews(kin)
+        context["interviews"] = selectors.kin_interviews(kin)
         context["review_due"] = selectors.kins_due_for_review(ward).filter(pk=kin.pk).exists()
         context["log_interview_url"] = (
             reverse("engagement:event_create", kwargs={"code": ward.code})
@@ -154,7 +125,7 @@ def kin_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The key individual's details have been saved.")
             return redirect("engagement:kin_detail", pk=kin.pk)
@@ -185,5 +156,5 @@ def kin_erase(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "engagement/kins/kin_erase.html",
-        {"ward": kin.ward, "kin": kin, "interview_count": _interviews(kin).count()},
+        {"ward": kin.ward, "kin": kin, "interview_count": selectors.kin_interviews(kin).count()},
     )

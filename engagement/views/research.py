@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,26 +17,11 @@ from engagement import services
 from engagement.forms.research import CommunityGroupForm, LocalFeatureForm, ResearchForm
 from engagement.models import CommunityGroup, LocalFeature, WardResearch
 from engagement.profiles import NO_PROFILE, research_overview
+from snt_portal.forms import apply_service_errors
 from snt_portal.permissions import Perm, get_object_for, holds
 from wards.models import Ward
 
 AnyResearchForm = ResearchForm | CommunityGroupForm | LocalFeatureForm
-
-
-def _apply_service_errors(
-    form: AnyResearchForm, exc: ValidationError, *, unnamed_to: str | None = None
-) -> None:
-    """Show a service's ValidationError on the form: by field where it names one, else on
-    ``unnamed_to`` (a group's name is what makes it clash with another)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            if name in form.fields:
-                form.add_error(name, errors)
-            else:
-                target = unnamed_to if name == NON_FIELD_ERRORS else None
-                form.add_error(target, errors)
-    else:
-        form.add_error(unnamed_to, exc.messages)
 
 
 def _writable_ward(request: HttpRequest, code: str) -> Ward:
@@ -85,7 +70,7 @@ def research_edit(request: HttpRequest, code: str) -> HttpResponse:
                 reviewed=form.cleaned_data["reviewed"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             reviewed = " and marked as reviewed today" if form.cleaned_data["reviewed"] else ""
             messages.success(request, f"Research for {ward.name} saved{reviewed}.")
@@ -140,7 +125,7 @@ def _save_group(
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc, unnamed_to="name")
+            apply_service_errors(form, exc, unnamed_to="name")
         else:
             messages.success(request, f"{saved.name} saved to the research for {ward.name}.")
             return redirect(_research_url(ward) + "#groups")
@@ -198,7 +183,7 @@ def _save_feature(
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as exc:
-            _apply_service_errors(form, exc, unnamed_to="name")
+            apply_service_errors(form, exc, unnamed_to="name")
         else:
             messages.success(request, f"{saved.name} saved to the research for {ward.name}.")
             return redirect(_research_url(ward) + "#places")
