@@ -206,6 +206,12 @@ def ward_top_locations(ward: Ward, *, months: int = 12, limit: int = 10) -> list
     return [LocationCount(location=row["location"], count=row["count"]) for row in rows]
 
 
+def has_crime_data(*, start: dt.date, end: dt.date) -> bool:
+    """Whether any month overlapping [start, end] has police.uk data imported: without it a
+    count of zero means "not known", not "no crime"."""
+    return CrimeImport.objects.filter(month__gte=month_start(start), month__lte=end).exists()
+
+
 def ward_category_counts(ward: Ward, *, start: dt.date, end: dt.date) -> dict[str, int]:
     """Records per category slug in the months from ``start``'s to ``end``'s, inclusive.
 

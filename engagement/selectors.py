@@ -25,8 +25,10 @@ class PreferenceRow:
     events: int  # at how many separate engagement events
     youth: int  # times raised by young people
     crime_category: str | None
-    crimes: int | None  # recorded crimes of the related police.uk category in the period
-    crimes_before: int | None  # the same length of period just before
+    # Recorded crimes of the related police.uk category in the period, and in the same length
+    # of period just before; None when there is no such category or no data for that period.
+    crimes: int | None
+    crimes_before: int | None
 
     @property
     def crime_change(self) -> int | None:
@@ -45,7 +47,7 @@ def preferences(ward: Ward, *, start: dt.date, end: dt.date) -> list[PreferenceR
     (a concern heard at meetings, from KINs and from young people is more widely held), then
     to the one young people raised more, then by name.
     """
-    from crime.selectors import ward_category_counts
+    from crime.selectors import has_crime_data, ward_category_counts
 
     counts = (
         Concern.objects.filter(ward=ward)
@@ -61,9 +63,16 @@ def preferences(ward: Ward, *, start: dt.date, end: dt.date) -> list[PreferenceR
     if not counts:
         return []
     days = (end - start).days + 1
-    crimes = ward_category_counts(ward, start=start, end=end)
-    before = ward_category_counts(
-        ward, start=start - dt.timedelta(days=days), end=start - dt.timedelta(days=1)
+    before_start, before_end = start - dt.timedelta(days=days), start - dt.timedelta(days=1)
+    crimes = (
+        ward_category_counts(ward, start=start, end=end)
+        if has_crime_data(start=start, end=end)
+        else None
+    )
+    before = (
+        ward_category_counts(ward, start=before_start, end=before_end)
+        if has_crime_data(start=before_start, end=before_end)
+        else None
     )
     rows = []
     for row in counts:
@@ -78,8 +87,8 @@ def preferences(ward: Ward, *, start: dt.date, end: dt.date) -> list[PreferenceR
                 events=row["events"],
                 youth=row["youth"],
                 crime_category=slug,
-                crimes=crimes.get(slug, 0) if slug else None,
-                crimes_before=before.get(slug, 0) if slug else None,
+                crimes=crimes.get(slug, 0) if slug and crimes is not None else None,
+                crimes_before=before.get(slug, 0) if slug and before is not None else None,
             )
         )
     return sorted(rows, key=lambda r: (-r.times_raised, -r.sources, -r.youth, r.label))

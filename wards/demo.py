@@ -280,6 +280,15 @@ _NAME_GROUPS = (
     ),
 )
 _GROUP_WEIGHTS = [group.weight for group in _NAME_GROUPS]
+
+
+def generated_name(rng: random.Random, *, female_share: float = 0.5) -> tuple[str, str]:
+    """A first name and surname that read naturally together: generated, never a real person."""
+    group = rng.choices(_NAME_GROUPS, weights=_GROUP_WEIGHTS)[0]
+    female = rng.random() < female_share
+    return rng.choice(group.female if female else group.male), rng.choice(group.surnames)
+
+
 # Share of women by rank, roughly the Met's: fewer among officers than PCSOs and volunteers.
 _FEMALE_SHARE = {
     PostingRole.INSPECTOR: 0.3,
@@ -744,10 +753,8 @@ class _Staffing:
         return self.pools[borough.pk]
 
     def person(self, rng: random.Random, team: Team, role: PostingRole) -> _Person:
-        group = rng.choices(_NAME_GROUPS, weights=_GROUP_WEIGHTS)[0]
-        female = rng.random() < _FEMALE_SHARE[role]
-        first = rng.choice(group.female if female else group.male)
-        return _Person(first, rng.choice(group.surnames), self.pool(team.borough).draw(role))
+        first, last = generated_name(rng, female_share=_FEMALE_SHARE[role])
+        return _Person(first, last, self.pool(team.borough).draw(role))
 
     def post(self, rng: random.Random, team: Team, role: PostingRole, *, filled: bool) -> None:
         """One establishment post: its holder (if filled) and perhaps who held it before."""

@@ -72,7 +72,8 @@ def test_preferences_rank_concerns_with_their_crime_evidence(
     asb, road, burglary = rows
     assert (asb.times_raised, asb.sources, asb.events) == (3, 1, 1)
     assert asb.crimes == crimes["Anti-social behaviour"] > 0
-    assert asb.crimes_before == 0  # December 2022 is not in the sample
+    # December 2022 was never imported: not "no crime", but not known.
+    assert asb.crimes_before is None
     assert burglary.crimes == crimes["Burglary"]
     assert road.youth == 1
     assert road.crimes is None  # road safety has no recorded-crime measure
@@ -125,3 +126,18 @@ def test_an_analysis_needs_concerns_to_analyse(world: World) -> None:
             end=dt.date(2020, 3, 31),
             summary="Nothing",
         )
+
+
+def test_without_crime_data_the_evidence_is_not_known_rather_than_zero(
+    world: World, client: Client
+) -> None:
+    ConcernFactory.create(event=world.event_a1, category="burglary")
+    [row] = preferences(
+        world.a1, start=world.event_a1.starts_at.date(), end=world.event_a1.starts_at.date()
+    )
+    assert (row.crime_category, row.crimes, row.crimes_before) == ("burglary", None, None)
+    client.force_login(world.users["sergeant"])
+    page = client.get(
+        reverse("engagement:preferences", kwargs={"code": world.a1.code})
+    ).content.decode()
+    assert "No police.uk data for this period" in page

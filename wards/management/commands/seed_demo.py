@@ -8,7 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
+from engagement.demo import import_shared_evidence, seed_engagement
 from wards.demo import SEED_PER_WARD, DemoReport, seed_demo, shared_data_available
 from wards.establishment import COUNTED_ROLES
 
@@ -17,7 +19,9 @@ class Command(BaseCommand):
     help = (
         "Build a realistic demo: the real London wards and boundaries from SNT_SHARED_DATA_DIR "
         "when present (else a generated London), inspector clusters, staffed ward and Safer "
-        "Transport teams, abstractions, and one login per role. Safe to run again."
+        "Transport teams, abstractions, one login per role; with the shared data, the LSOA "
+        "lookups, the crime sample and the GLA ward profiles; then a year of engagement in "
+        "every ward (research, groups, KINs, events, concerns, analyses). Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,6 +37,8 @@ class Command(BaseCommand):
         if options["no_shared_data"] or not shared_data_available(shared):
             shared = None
         report = seed_demo(shared_data_dir=shared, progress=self.stdout.write)
+        import_shared_evidence(directory=shared, progress=self.stdout.write)
+        seed_engagement(today=timezone.localdate(), progress=self.stdout.write)
         self._summarise(report)
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f}s."))
 
