@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class PanelsConfig(AppConfig):
     name = "panels"
+    verbose_name = "Neighbourhood panels"
+
+    def ready(self) -> None:
+        from panels.scoping import grants_for
+        from snt_portal.permissions import register_grant_source
+
+        register_grant_source(grants_for)

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class PrioritiesConfig(AppConfig):
     name = "priorities"
+    verbose_name = "Priorities, plans and reviews"

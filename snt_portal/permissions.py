@@ -12,7 +12,7 @@ existence is not confirmed); an object they may see but not change is a 403.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -71,16 +71,33 @@ class Perm(StrEnum):
     # Key individuals are personal data: the ward's own team and its inspector, nobody else.
     VIEW_KINS = "view_kins"  # see, add and update the ward's KINs, log interviews
     ERASE_KINS = "erase_kins"
+    VIEW_PANEL = "view_panel"  # the panel: members, meetings, minutes, ballots, priorities
+    MANAGE_PANEL = "manage_panel"  # memberships, meetings, agenda, attendance, minutes
+    RUN_BALLOTS = "run_ballots"  # open and close ballots (the chair)
+    VOTE = "vote"  # cast a ballot paper (a member present at the meeting)
+    MANAGE_PLAN = "manage_plan"  # the team's actions on each priority
+    RECORD_REVIEWS = "record_reviews"  # a meeting's review of each active priority
 
 
-_READER = {Perm.VIEW_WARD, Perm.VIEW_ABSTRACTIONS, Perm.VIEW_ENGAGEMENT, Perm.VIEW_PREFERENCES}
+_READER = {
+    Perm.VIEW_WARD,
+    Perm.VIEW_ABSTRACTIONS,
+    Perm.VIEW_ENGAGEMENT,
+    Perm.VIEW_PREFERENCES,
+    Perm.VIEW_PANEL,
+}
 _OFFICER = _READER | {Perm.LOG_ENGAGEMENT, Perm.VIEW_KINS}
 _SUPERVISOR = _OFFICER | {
     Perm.MANAGE_POSTINGS,
     Perm.RECORD_ABSTRACTIONS,
     Perm.RECORD_ANALYSIS,
     Perm.ERASE_KINS,
+    Perm.MANAGE_PANEL,
+    Perm.MANAGE_PLAN,
+    Perm.RECORD_REVIEWS,
 }
+_PANEL_MEMBER = {Perm.VIEW_WARD, Perm.VIEW_PREFERENCES, Perm.VIEW_PANEL, Perm.VOTE}
+_PANEL_CHAIR = _PANEL_MEMBER | {Perm.MANAGE_PANEL, Perm.RUN_BALLOTS, Perm.RECORD_REVIEWS}
 _KIN_PERMS = {Perm.VIEW_KINS, Perm.ERASE_KINS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -88,15 +105,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.PC: frozenset(_OFFICER),
     Role.SERGEANT: frozenset(_SUPERVISOR),
     Role.INSPECTOR: frozenset(_SUPERVISOR),
-    # Panels see their ward's team and the preferences they vote from; not staff abstractions,
-    # not individual engagement records.
-    Role.PANEL_CHAIR: frozenset({Perm.VIEW_WARD, Perm.VIEW_PREFERENCES}),
-    Role.PANEL_MEMBER: frozenset({Perm.VIEW_WARD, Perm.VIEW_PREFERENCES}),
+    # Panels see their ward's team, the preferences they vote from and their own panel; not
+    # staff abstractions, not individual engagement records, not KINs.
+    Role.PANEL_CHAIR: frozenset(_PANEL_CHAIR),
+    Role.PANEL_MEMBER: frozenset(_PANEL_MEMBER),
     # Managers and analysts read; changes are made by the ward's team.
     Role.BOROUGH_MANAGER: frozenset(_READER),
     Role.CENTRAL_ANALYST: frozenset(_READER),
-    # Administrators run the system; they are not a ward team, so they do not see KINs.
-    Role.ADMINISTRATOR: frozenset(set(Perm) - _KIN_PERMS),
+    # Administrators run the system; they are not a ward team, so they do not see KINs, and
+    # not a panel, so they do not vote.
+    Role.ADMINISTRATOR: frozenset(set(Perm) - _KIN_PERMS - {Perm.VOTE}),
 }
 
 
@@ -176,6 +194,17 @@ class Scope:
 
 _SCOPE_ATTR = "_snt_scope"
 
+GrantSource = Callable[["User"], Iterable[Grant]]
+_GRANT_SOURCES: list[GrantSource] = []
+
+
+def register_grant_source(source: GrantSource) -> GrantSource:
+    """Apps say where grants come from (postings, role assignments, panel memberships) in
+    their AppConfig.ready(); the mechanism itself stays in one place."""
+    if source not in _GRANT_SOURCES:
+        _GRANT_SOURCES.append(source)
+    return source
+
 
 def scope_for(user: User | AnonymousUser) -> Scope:
     """The user's scope, computed once per user object (so once per request)."""
@@ -183,9 +212,8 @@ def scope_for(user: User | AnonymousUser) -> Scope:
         return Scope(grants=())
     cached: Scope | None = getattr(user, _SCOPE_ATTR, None)
     if cached is None:
-        from wards.scoping import grants_for  # the wards app knows where grants come from
-
-        cached = Scope(grants=tuple(grants_for(user)))
+        grants = [grant for source in _GRANT_SOURCES for grant in source(user)]
+        cached = Scope(grants=tuple(grants))
         setattr(user, _SCOPE_ATTR, cached)
     return cached
 

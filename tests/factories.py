@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from engagement.models import CommunityGroup, Concern, EngagementEvent, Kin
+from panels.models import Meeting, Panel, PanelMembership
 from wards.models import Abstraction, Borough, Cluster, Posting, RoleAssignment, Team, User, Ward
 
 
@@ -155,3 +156,36 @@ class ConcernFactory(factory.django.DjangoModelFactory[Concern]):
     source = Concern.Source.ENGAGEMENT
     raised_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=2))
     text = "Groups gathering by the shops in the evening"
+
+
+# --- panels and priorities ---------------------------------------------------------------------
+
+
+class PanelFactory(factory.django.DjangoModelFactory[Panel]):
+    class Meta:
+        model = Panel
+        django_get_or_create = ("ward",)
+
+    ward = factory.SubFactory(WardFactory)
+    name = factory.LazyAttribute(lambda p: f"{p.ward.name} Neighbourhood Panel")
+    established_on = dt.date(2020, 1, 1)
+
+
+class PanelMembershipFactory(factory.django.DjangoModelFactory[PanelMembership]):
+    class Meta:
+        model = PanelMembership
+
+    panel = factory.SubFactory(PanelFactory)
+    user = factory.SubFactory(UserFactory)
+    position = PanelMembership.Position.MEMBER
+    term_start = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=200))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
+    class Meta:
+        model = Meeting
+
+    panel = factory.SubFactory(PanelFactory)
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    place = "Community centre, main hall"
+    status = Meeting.Status.HELD

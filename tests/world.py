@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from engagement.models import CommunityGroup, EngagementEvent, Kin
+from panels.models import Panel
 from tests.factories import (
     BoroughFactory,
     ClusterFactory,
@@ -18,6 +19,8 @@ from tests.factories import (
     CommunityGroupFactory,
     EngagementEventFactory,
     KinFactory,
+    PanelFactory,
+    PanelMembershipFactory,
     PostingFactory,
     RoleAssignmentFactory,
     TeamFactory,
@@ -58,6 +61,8 @@ class World:
     event_b1: EngagementEvent
     group_a1: CommunityGroup
     group_b1: CommunityGroup
+    panel_a1: Panel
+    panel_b1: Panel
 
 
 @pytest.fixture
@@ -105,7 +110,13 @@ def world(db: None) -> World:
     event_b1 = EngagementEventFactory.create(ward=b1, created_by=posting_b1.person)
     group_a1 = CommunityGroupFactory.create(ward=a1)
     group_b1 = CommunityGroupFactory.create(ward=b1)
+    # The panel roles come from seats on the ward's panel (the role assignments above are the
+    # older way to grant them and still work).
+    panel_a1, panel_b1 = PanelFactory.create(ward=a1), PanelFactory.create(ward=b1)
+    PanelMembershipFactory.create(panel=panel_a1, user=users["panel_chair"], position="chair")
+    PanelMembershipFactory.create(panel=panel_a1, user=users["panel_member"])
+    PanelMembershipFactory.create(panel=panel_b1, position="chair")
     return World(
         a1, a2, b1, team_a1, team_a2, team_b1, users, posting_a1, posting_a2, posting_b1,
-        kin_a1, kin_b1, event_a1, event_b1, group_a1, group_b1,
+        kin_a1, kin_b1, event_a1, event_b1, group_a1, group_b1, panel_a1, panel_b1,
     )  # fmt: skip
