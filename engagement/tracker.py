@@ -13,9 +13,9 @@ The rules (also in README.md), each judged on the day the page is read:
    none.
 4. Analyse: done when the team recorded an analysis in the last 90 days; overdue when there are
    concerns to analyse but no recent analysis; not started when there are no concerns.
-5-7. Identify priorities, plan and act, review: these are the neighbourhood panel's stages and
-   are tracked once panels and priorities are recorded in the portal; until then they show as
-   not started.
+5-7. Identify priorities, plan and act, review: the neighbourhood panel's stages. Their rules
+   live with the priorities (the app registers them with ``register_panel_stages``); without
+   it they show as not started.
 
 Every rule is one aggregate query over all the wards asked about, so a borough's page costs the
 same number of queries whatever its size.
@@ -24,7 +24,7 @@ same number of queries whatever its size.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -147,6 +147,7 @@ def ward_cycles(ward_ids: Iterable[int], today: dt.date | None = None) -> dict[i
         .values_list("ward_id", "latest")
     )
 
+    panel_stages = _panel_stages_for(ids, today)
     return {
         ward_id: WardCycle(
             ward_id=ward_id,
@@ -155,7 +156,7 @@ def ward_cycles(ward_ids: Iterable[int], today: dt.date | None = None) -> dict[i
                 _engage(events.get(ward_id), groups.get(ward_id)),
                 _preferences(channels.get(ward_id)),
                 _analyse(analysed.get(ward_id), channels.get(ward_id), today),
-                *_panel_stages(),
+                *panel_stages[ward_id],
             ),
         )
         for ward_id in ids
@@ -234,6 +235,26 @@ def _analyse(
     return _stage(3, State.OVERDUE, "Concerns are waiting: no analysis in the last 90 days.")
 
 
-def _panel_stages() -> tuple[StageStatus, ...]:
-    detail = "Tracked once the ward's panel and its priorities are recorded in the portal."
-    return tuple(_stage(i, State.NOT_STARTED, detail) for i in (4, 5, 6))
+# Computes stages 5-7 for many wards at once: ward id -> (state, detail) for each of the three.
+PanelStages = Callable[[list[int], dt.date], dict[int, tuple[tuple[State, str], ...]]]
+_PANEL_STAGES: list[PanelStages] = []
+
+
+def register_panel_stages(rule: PanelStages) -> PanelStages:
+    """The priorities app supplies the rules for stages 5-7 (it is built on this one)."""
+    _PANEL_STAGES[:] = [rule]
+    return rule
+
+
+def _panel_stages_for(ids: list[int], today: dt.date) -> dict[int, tuple[StageStatus, ...]]:
+    if not _PANEL_STAGES:
+        detail = "Tracked once the ward's panel and its priorities are recorded in the portal."
+        blank = tuple(_stage(i, State.NOT_STARTED, detail) for i in (4, 5, 6))
+        return dict.fromkeys(ids, blank)
+    computed = _PANEL_STAGES[0](ids, today)
+    return {
+        ward_id: tuple(
+            _stage(4 + i, state, detail) for i, (state, detail) in enumerate(computed[ward_id])
+        )
+        for ward_id in ids
+    }

@@ -15,6 +15,16 @@ app.autodiscover_tasks()
 
 # Every periodic job, with its own time limit. Later issues add their jobs here.
 app.conf.beat_schedule = {
+    "hourly-panel-meeting-reminders": {
+        "task": "panels.tasks.send_meeting_reminders",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000, "time_limit": 300},
+    },
+    "daily-priority-review-reminders": {
+        "task": "priorities.tasks.send_review_reminders",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 3600, "time_limit": 300},
+    },
     "heartbeat": {
         "task": "snt_portal.tasks.heartbeat",
         "schedule": 60.0,

@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("wards.urls")),
     path("", include("engagement.urls")),
     path("", include("crime.urls")),
+    path("", include("panels.urls")),
+    path("", include("priorities.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from engagement.models import LocalFeature
+from tests.permission_rows import ballots as ballot_rows
+from tests.permission_rows import panels as panel_rows
+from tests.permission_rows import plans as plan_rows
 from tests.world import ROLES, World
 
 # Shorthands for a row: the status for each role, in ROLES order.
@@ -154,6 +157,12 @@ MATRIX: dict[str, tuple[str, Target, tuple[int, ...]]] = {
         READ_OUTSIDE_A,
     ),
 }
+
+
+# Rows for later apps live beside this file, one module per area of work.
+for _rows in (panel_rows.ROWS, ballot_rows.ROWS, plan_rows.ROWS):
+    assert not set(_rows) & set(MATRIX), "a URL has two rows"
+    MATRIX.update(_rows)
 
 
 def _named_patterns(resolver: URLResolver, namespace: str = "") -> Iterator[str]:

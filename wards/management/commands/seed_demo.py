@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from engagement.demo import import_shared_evidence, seed_engagement
+from panels.demo import seed_panels
+from priorities.demo import seed_priorities
 from wards.demo import SEED_PER_WARD, DemoReport, seed_demo, shared_data_available
 from wards.establishment import COUNTED_ROLES
 
@@ -39,6 +41,8 @@ class Command(BaseCommand):
         report = seed_demo(shared_data_dir=shared, progress=self.stdout.write)
         import_shared_evidence(directory=shared, progress=self.stdout.write)
         seed_engagement(today=timezone.localdate(), progress=self.stdout.write)
+        seed_panels(today=timezone.localdate(), progress=self.stdout.write)
+        seed_priorities(today=timezone.localdate(), progress=self.stdout.write)
         self._summarise(report)
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f}s."))
 

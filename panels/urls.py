@@ -1,0 +1,7 @@
+"""Panel URLs (namespace "panels")."""
+
+from django.urls import URLPattern
+
+app_name = "panels"
+
+urlpatterns: list[URLPattern] = []
