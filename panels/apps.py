@@ -6,6 +6,7 @@ class PanelsConfig(AppConfig):
     verbose_name = "Neighbourhood panels"
 
     def ready(self) -> None:
+        from panels import sections  # noqa: F401  (registers the ward-page section)
         from panels.scoping import grants_for
         from snt_portal.permissions import register_grant_source
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from snt_portal.env import (
     envbool,
     envchoice,
+    envfloat,
     envint,
     envlist,
     envsecret,
@@ -202,6 +203,15 @@ SNT_WEEKLY_HOURS = envint("SNT_WEEKLY_HOURS", 40, minimum=1)
 SNT_KIN_REVIEW_DAYS = envint("SNT_KIN_REVIEW_DAYS", 365, minimum=1)
 # How long a resident's optional contact details are kept after a public concern submission.
 SNT_PUBLIC_CONTACT_DAYS = envint("SNT_PUBLIC_CONTACT_DAYS", 90, minimum=1)
+# At most this many priorities are active in a ward at once (seed 004 §68: usually three).
+SNT_MAX_ACTIVE_PRIORITIES = envint("SNT_MAX_ACTIVE_PRIORITIES", 3, minimum=1)
+# A category held by at least this share of a borough's current wards is flagged for borough
+# tasking (seed 004 §83: "the overwhelming majority of wards"; half by default).
+SNT_PAN_BOROUGH_THRESHOLD = envfloat("SNT_PAN_BOROUGH_THRESHOLD", 0.5, minimum=0.01, maximum=1.0)
+# A panel meeting is quorate, and may close a ballot, with at least this many members recorded
+# present: the larger of SNT_PANEL_QUORUM_MIN and this share of its current members, rounded up.
+SNT_PANEL_QUORUM_FRACTION = envfloat("SNT_PANEL_QUORUM_FRACTION", 0.5, minimum=0.0, maximum=1.0)
+SNT_PANEL_QUORUM_MIN = envint("SNT_PANEL_QUORUM_MIN", 3, minimum=1)
 # Where the shared real data lives (wards, boundaries); seed_demo uses it when present.
 SNT_SHARED_DATA_DIR = Path(envstr("SNT_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,20 @@ def query_count():
     from django.test.utils import CaptureQueriesContext
 
     return lambda: CaptureQueriesContext(connection)
+
+
+@pytest.fixture
+def tasks_inline() -> Iterator[None]:
+    """Run Celery tasks in the test's own process when they are enqueued (``.delay``).
+
+    For tests about what a task does (the emails it sends), not how it travels: the real
+    broker and worker round trip is tests/test_celery.py's.
+    """
+    from snt_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous

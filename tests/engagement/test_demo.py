@@ -270,7 +270,9 @@ def test_seed_demo_brings_the_first_four_stages_alive(shared_data: Path, client:
     check_concerns_resemble_the_seeds()
     check_rules_respected(today)
     states = check_tracker_states_vary(ids, today)
-    for key, name in STAGES:
+    # The engagement step prints stages 1-4 as it leaves them; the panel's stages 5-7 are
+    # seeded after it, by the panels and priorities steps.
+    for key, name in STAGES[:4]:
         found = states[key]
         line = ", ".join(f"{found[s]} {s.label.lower()}" for s in State if found[s])
         assert f"  {name}: {line}" in output

@@ -302,8 +302,9 @@ def test_pages_have_a_query_budget(
         reverse("wards:ward_detail", kwargs={"code": world.a1.code}),
         reverse("wards:abstraction_list", kwargs={"code": world.a1.code}),
     ):
-        # A fixed budget: the pages read summaries and never loop over rows with queries.
-        with django_assert_max_num_queries(22):
+        # A fixed budget (the ward page gathers sections from several apps): pages read
+        # summaries and never loop over rows with queries, so it does not grow with the data.
+        with django_assert_max_num_queries(32):
             assert client.get(url).status_code == 200
 
 

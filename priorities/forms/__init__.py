@@ -1,0 +1,1 @@
+"""Forms for ballots (ballots.py) and for priorities, plans and reviews (plans.py)."""
