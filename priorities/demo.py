@@ -505,7 +505,8 @@ class _WardPlanner:
         rng = self.rng
         is_demo = self.ward.pk == self.context.demo_ward_id
         tier = TIERS[1] if is_demo else rng.choices(TIERS, weights=_TIER_WEIGHTS)[0]
-        n_active = 3 if is_demo or rng.random() < THREE_ACTIVE_SHARE else 2
+        # The demo ward keeps a place free, so the demo chair can run a ballot that adopts one.
+        n_active = 2 if is_demo else 3 if rng.random() < THREE_ACTIVE_SHARE else 2
         n_resolved = rng.choice((1, 1, 2, 3))
         youth = is_demo or (not tier.reviews_stop and rng.random() < YOUTH_SHARE)
 

@@ -18,6 +18,7 @@ from panels.selectors import previous_meeting
 from priorities import ballots
 from priorities.forms.ballots import BallotForm, CastingVoteForm, VoteForm
 from priorities.models import Ballot, BallotQuerySet
+from priorities.selectors import priority_slots_left
 from priorities.services import max_active_priorities
 from snt_portal.forms import apply_service_errors
 from snt_portal.permissions import Perm, get_object_for, holds
@@ -52,7 +53,8 @@ def ballot_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         suggestions=ballots.suggestions(meeting),
         max_seats=limit,
-        seats=min(ballots.DEFAULT_SEATS, limit),
+        # Default to the places left under the active limit (at least one: closing says why).
+        seats=max(1, min(ballots.DEFAULT_SEATS, priority_slots_left(ward))),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -60,7 +60,7 @@ def _bounds_of(
         result = milp(
             sign * objective,
             constraints=constraints,
-            integrality=np.ones(m * n),
+            integrality=np.ones(m * n, dtype=np.int_),
             bounds=Bounds(lower, upper),
         )
         assert result.status == 0, "the true table must be consistent with what is published"
