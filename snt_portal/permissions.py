@@ -77,6 +77,10 @@ class Perm(StrEnum):
     VOTE = "vote"  # cast a ballot paper (a member present at the meeting)
     MANAGE_PLAN = "manage_plan"  # the team's actions on each priority
     RECORD_REVIEWS = "record_reviews"  # a meeting's review of each active priority
+    VIEW_EPIC = "view_epic"  # the ward's EPIC activity records
+    LOG_EPIC = "log_epic"  # record, correct and delete EPIC activity
+    UPLOAD_EPIC = "upload_epic"  # a borough's CSV upload of EPIC activity
+    VIEW_DASHBOARD = "view_dashboard"  # the borough and pan-London dashboards and their exports
 
 
 _READER = {
@@ -85,9 +89,11 @@ _READER = {
     Perm.VIEW_ENGAGEMENT,
     Perm.VIEW_PREFERENCES,
     Perm.VIEW_PANEL,
+    Perm.VIEW_EPIC,
 }
-_OFFICER = _READER | {Perm.LOG_ENGAGEMENT, Perm.VIEW_KINS}
+_OFFICER = _READER | {Perm.LOG_ENGAGEMENT, Perm.VIEW_KINS, Perm.LOG_EPIC}
 _SUPERVISOR = _OFFICER | {
+    Perm.VIEW_DASHBOARD,
     Perm.MANAGE_POSTINGS,
     Perm.RECORD_ABSTRACTIONS,
     Perm.RECORD_ANALYSIS,
@@ -110,8 +116,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.PANEL_CHAIR: frozenset(_PANEL_CHAIR),
     Role.PANEL_MEMBER: frozenset(_PANEL_MEMBER),
     # Managers and analysts read; changes are made by the ward's team.
-    Role.BOROUGH_MANAGER: frozenset(_READER),
-    Role.CENTRAL_ANALYST: frozenset(_READER),
+    Role.BOROUGH_MANAGER: frozenset(_READER | {Perm.VIEW_DASHBOARD, Perm.UPLOAD_EPIC}),
+    Role.CENTRAL_ANALYST: frozenset(_READER | {Perm.VIEW_DASHBOARD}),
     # Administrators run the system; they are not a ward team, so they do not see KINs, and
     # not a panel, so they do not vote.
     Role.ADMINISTRATOR: frozenset(set(Perm) - _KIN_PERMS - {Perm.VOTE}),

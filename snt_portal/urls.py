@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("crime.urls")),
     path("", include("panels.urls")),
     path("", include("priorities.urls")),
+    path("", include("epic.urls")),
     path("admin/", admin.site.urls),
 ]

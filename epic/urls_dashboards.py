@@ -1,0 +1,5 @@
+"""EPIC dashboards URLs (included by epic/urls.py)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
