@@ -28,13 +28,14 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from engagement.concerns import ConcernCategory
 from engagement.tracker import STAGES, State, ward_cycles
 from epic.catalogue import TYPES, Category, Unit
-from epic.models import BoroughMonth, PasMeasure, PasResult, RollupStatus, WardMonth
+from epic.models import Activity, BoroughMonth, PasMeasure, PasResult, RollupStatus, WardMonth
 from panels.models import Panel, PanelMembership
 from priorities.models import Priority
 from priorities.rules import categories_by_borough, review_status
@@ -273,38 +274,129 @@ def _wards(place: Place, today: dt.date) -> list[Ward]:
     return list(wards)
 
 
-def _month_rows(place: Place, period: Period) -> Any:
-    """The month-level summary for the place: one borough's or London's boroughs, or a ward."""
-    if place.kind == "ward":
-        return WardMonth.objects.filter(
-            ward_id=place.ward_id, month__gte=period.start, month__lte=period.end
+Group = tuple[str, ...]  # any of "type", "category", "month", "ward_id", "borough_id"
+
+
+class Summaries:
+    """Figures from the rollup tables: what every page reads."""
+
+    def totals(
+        self, place: Place, period: Period, group: Group, *, engagement_only: bool = False
+    ) -> list[dict[str, Any]]:
+        by_ward = "ward_id" in group or place.kind == "ward"
+        rows: Any = (WardMonth if by_ward else BoroughMonth).objects.filter(
+            month__gte=period.start, month__lte=period.end
         )
-    rows = BoroughMonth.objects.filter(month__gte=period.start, month__lte=period.end)
-    if place.kind == "borough":
-        return rows.filter(borough_id=place.borough_id)
-    return rows.filter(borough__is_met=True)
+        if place.kind == "ward":
+            rows = rows.filter(ward_id=place.ward_id)
+        elif place.kind == "borough":
+            rows = rows.filter(
+                **{"ward__borough_id" if by_ward else "borough_id": place.borough_id}
+            )
+        else:
+            rows = rows.filter(**{"ward__borough__is_met" if by_ward else "borough__is_met": True})
+        if engagement_only:
+            rows = rows.filter(type__startswith="engagement:")
+        fields = ["ward__borough_id" if g == "borough_id" and by_ward else g for g in group]
+        out = []
+        for row in rows.values(*fields).annotate(
+            n=Sum("records"), q=Sum("quantity"), people=Sum("people")
+        ):
+            if "ward__borough_id" in row:
+                row["borough_id"] = row.pop("ward__borough_id")
+            out.append(row)
+        return out
+
+
+class RawRecords:
+    """The same figures aggregated from the raw records on request: the naive way, kept as the
+    benchmark's comparator and as the tests' independent check of the rollups."""
+
+    def totals(
+        self, place: Place, period: Period, group: Group, *, engagement_only: bool = False
+    ) -> list[dict[str, Any]]:
+        from django.db.models import CharField, IntegerField, Value
+        from django.db.models.functions import Coalesce, Concat, TruncMonth
+
+        from engagement.models import EngagementEvent
+
+        def where(rows: Any) -> Any:
+            if place.kind == "ward":
+                return rows.filter(ward_id=place.ward_id)
+            if place.kind == "borough":
+                return rows.filter(ward__borough_id=place.borough_id)
+            return rows.filter(ward__borough__is_met=True)
+
+        names = {"month": "month", "ward_id": "ward_id", "borough_id": "ward__borough_id"}
+        combined: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+        def add(rows: Any, fields: list[str]) -> None:
+            for row in rows.values(*fields).annotate(**aggregates):
+                if isinstance(row.get("month"), dt.datetime):  # events: local midnight
+                    row["month"] = timezone.localtime(row["month"]).date()
+                key = tuple(row[f] for f in fields)
+                acc = combined.setdefault(key, {"n": 0, "q": Decimal(0), "people": 0})
+                acc["n"] += row["n"]
+                acc["q"] += Decimal(row["q"] or 0)
+                acc["people"] += row["people"] or 0
+
+        last = period.last_day
+        if not engagement_only:
+            activity = where(
+                Activity.objects.filter(date__gte=period.start, date__lte=last)
+            ).annotate(month=TruncMonth("date"))
+            fields = [names.get(g, g) for g in group]
+            aggregates = {"n": Count("pk"), "q": Sum("quantity"), "people": Value(0)}
+            add(activity, fields)
+        tz = timezone.get_current_timezone()
+        events = (
+            where(EngagementEvent.objects.filter(status=EngagementEvent.Status.HELD))
+            .annotate(day=TruncDate("starts_at", tzinfo=tz))
+            .filter(day__gte=period.start, day__lte=last)
+            .annotate(
+                month=TruncMonth("starts_at", tzinfo=tz),
+                type=Concat(Value("engagement:"), "kind", output_field=CharField()),
+                category=Value(Category.COMMUNICATION.value, output_field=CharField()),
+            )
+        )
+        fields = [names.get(g, g) for g in group]
+        aggregates = {
+            "n": Count("pk"),
+            "q": Count("pk"),
+            "people": Coalesce(Sum("attendance"), 0, output_field=IntegerField()),
+        }
+        add(events, fields)
+        out = []
+        for key, acc in combined.items():
+            out.append(dict(zip(group, key, strict=True)) | acc)
+        return out
+
+
+SUMMARIES = Summaries()
+RAW = RawRecords()
 
 
 def _quantity(value: Decimal, unit: Unit) -> str:
     return f"{value:,.2f} hours" if unit == Unit.HOURS else f"{value:,.0f}"
 
 
-def build(place: Place, period: Period, today: dt.date | None = None) -> Dashboard:
-    """Compute a dashboard from the summaries (a fixed number of queries)."""
+def build(
+    place: Place,
+    period: Period,
+    today: dt.date | None = None,
+    *,
+    source: Summaries | RawRecords = SUMMARIES,
+) -> Dashboard:
+    """Compute a dashboard from the summaries (a fixed number of queries), or with
+    ``source=RAW`` the naive way, from the raw records."""
     today = today or timezone.localdate()
     wards = _wards(place, today)
     ward_ids = [w.pk for w in wards]
     population = sum(w.population or 0 for w in wards)
-    months = _month_rows(place, period)
     tables: dict[str, Table] = {}
 
     # EPIC by type, by category, by month
-    by_type = {
-        row["type"]: row
-        for row in months.values("type").annotate(
-            n=Sum("records"), q=Sum("quantity"), people=Sum("people")
-        )
-    }
+    by_type = {row["type"]: row for row in source.totals(place, period, ("type",))}
     type_rows: list[tuple[Any, ...]] = []
     category_totals: dict[str, int] = defaultdict(int)
     for key, kind in TYPES.items():
@@ -341,7 +433,7 @@ def build(place: Place, period: Period, today: dt.date | None = None) -> Dashboa
     )
     monthly: dict[tuple[dt.date, str], int] = {
         (row["month"], row["category"]): row["n"]
-        for row in months.values("month", "category").annotate(n=Sum("records"))
+        for row in source.totals(place, period, ("month", "category"))
     }
     month_list = period.months
     tables["epic_by_month"] = Table(
@@ -369,14 +461,14 @@ def build(place: Place, period: Period, today: dt.date | None = None) -> Dashboa
     )
 
     if place.kind != "ward":
-        tables["ward_league"] = _ward_league(place, period, wards)
+        tables["ward_league"] = _ward_league(place, period, wards, source)
     if place.kind == "london":
-        tables["borough_league"] = _borough_league(period, wards)
+        tables["borough_league"] = _borough_league(place, period, wards, source)
     tables["strength"] = _strength(place, period, wards, today)
     tables["panels"] = _panels(place, wards, today)
     tables.update(_priorities(place, wards, today))
     tables.update(_stages(place, wards, ward_ids, today))
-    tables["confidence"] = _confidence(place, period, wards, population)
+    tables["confidence"] = _confidence(place, period, wards, population, source)
 
     total = sum(category_totals.values())
     headline = (
@@ -398,12 +490,11 @@ def build(place: Place, period: Period, today: dt.date | None = None) -> Dashboa
     )
 
 
-def _ward_league(place: Place, period: Period, wards: list[Ward]) -> Table:
+def _ward_league(
+    place: Place, period: Period, wards: list[Ward], source: Summaries | RawRecords
+) -> Table:
     by_ward: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = WardMonth.objects.filter(
-        ward_id__in=[w.pk for w in wards], month__gte=period.start, month__lte=period.end
-    )
-    for row in rows.values("ward_id", "category").annotate(n=Sum("records")):
+    for row in source.totals(place, period, ("ward_id", "category")):
         by_ward[row["ward_id"]][row["category"]] = row["n"]
     league = []
     for ward in wards:
@@ -444,15 +535,16 @@ def _ward_league(place: Place, period: Period, wards: list[Ward]) -> Table:
     )
 
 
-def _borough_league(period: Period, wards: list[Ward]) -> Table:
+def _borough_league(
+    place: Place, period: Period, wards: list[Ward], source: Summaries | RawRecords
+) -> Table:
     boroughs: dict[int, Borough] = {}
     population: dict[int, int] = defaultdict(int)
     for ward in wards:
         boroughs[ward.borough_id] = ward.borough
         population[ward.borough_id] += ward.population or 0
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = BoroughMonth.objects.filter(month__gte=period.start, month__lte=period.end)
-    for row in rows.values("borough_id", "category").annotate(n=Sum("records")):
+    for row in source.totals(place, period, ("borough_id", "category")):
         counts[row["borough_id"]][row["category"]] = row["n"]
     league = sorted(
         ((_per_1000(sum(counts[b].values()), population[b]), boroughs[b]) for b in boroughs),
@@ -667,11 +759,16 @@ def _quarter(day: dt.date) -> dt.date:
     return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
 
 
-def _confidence(place: Place, period: Period, wards: list[Ward], population: int) -> Table:
+def _confidence(
+    place: Place,
+    period: Period,
+    wards: list[Ward],
+    population: int,
+    source: Summaries | RawRecords,
+) -> Table:
     """Engagement volume per quarter beside the borough's (or London's) PAS results."""
-    months = _month_rows(place, period).filter(type__startswith="engagement:")
     volume: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    for row in months.values("month").annotate(n=Sum("records"), people=Sum("people")):
+    for row in source.totals(place, period, ("month",), engagement_only=True):
         acc = volume[_quarter(row["month"])]
         acc[0] += row["n"]
         acc[1] += row["people"]
@@ -780,10 +877,7 @@ def map_data(place: Place, period: Period, today: dt.date | None = None) -> dict
         return found
     wards = list(_wards(place, today))
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = WardMonth.objects.filter(
-        ward_id__in=[w.pk for w in wards], month__gte=period.start, month__lte=period.end
-    )
-    for row in rows.values("ward_id", "category").annotate(n=Sum("records")):
+    for row in SUMMARIES.totals(place, period, ("ward_id", "category")):
         counts[row["ward_id"]][row["category"]] = row["n"]
     shapes = _shapes([w.pk for w in wards])
     features = []
