@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from epic import dashboards
 from epic.dashboards import Period, Place
@@ -51,15 +52,12 @@ def _period(request: HttpRequest) -> tuple[Period, str | None]:
 
 def _page(request: HttpRequest, place: Place) -> HttpResponse:
     period, error = _period(request)
-    board = dashboards.dashboard(place, period)
     context = {
-        "board": board,
+        "body": mark_safe(dashboards.body_html(place, period)),
         "place": place,
         "period": period,
         "period_error": error,
         "periods": dashboards.period_choices(),
-        "league_shown": dashboards.LEAGUE_SHOWN if place.kind == "london" else None,
-        "map_measures": dashboards.MAP_MEASURES,
     }
     return render(request, "epic/dashboard.html", context, status=400 if error else 200)
 

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -849,6 +850,30 @@ def dashboard(place: Place, period: Period, *, today: dt.date | None = None) -> 
     return built
 
 
+def body_html(place: Place, period: Period, *, today: dt.date | None = None) -> str:
+    """The dashboard's sections as HTML, rendered once per place, period, day and rollup
+    version (the same life as the data in ``dashboard``): a cached page costs one cache read.
+    Nothing in it depends on who reads it; access is checked before it is asked for."""
+    today = today or timezone.localdate()
+    key = f"epic:dashboard-html:{place.key}:{period.key}:{today}:{rollup_version()}"
+    found = cache.get(key)
+    if isinstance(found, str):
+        return found
+    board = dashboard(place, period, today=today)
+    html = render_to_string(
+        "epic/dashboard_body.html",
+        {
+            "board": board,
+            "place": place,
+            "period": period,
+            "league_shown": LEAGUE_SHOWN if place.kind == "london" else None,
+            "map_measures": MAP_MEASURES,
+        },
+    )
+    cache.set(key, html, CACHE_SECONDS)
+    return html
+
+
 def warm(today: dt.date | None = None) -> int:
     """Build the default period of London and every Met borough into the cache."""
     period = parse_period(DEFAULT_PERIOD, today)
@@ -856,7 +881,7 @@ def warm(today: dt.date | None = None) -> int:
         Place.of_borough(b) for b in Borough.objects.filter(is_met=True).order_by("name")
     ]
     for place in places:
-        dashboard(place, period, today=today)
+        body_html(place, period, today=today)
     return len(places)
 
 
