@@ -54,7 +54,7 @@ DEMO_USERS := sergeant pc pcso inspector panel_chair panel_member borough_manage
 	central_analyst admin
 DEMO_PASSWORD := demo-password-2026
 
-.PHONY: help setup run test chromium lint format typecheck check compose-config worker beat serve db
+.PHONY: help setup run test chromium lint format typecheck check compose-config worker beat serve db bench bench-crime bench-epic
 
 help:
 	@echo "make setup      uv + Python packages, npm ci, the stylesheet (idempotent)"
@@ -208,9 +208,20 @@ beat: setup db $(LOCAL_SECRET)
 # import_crimes on a generated month of BENCH_ROWS street-level rows, into its own PostgreSQL
 # database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/snt_portal_bench,
 # created and loaded with the 2022 wards and LSOA lookups); fails below BENCH_TARGET rows/s.
-.PHONY: bench
+# Then the EPIC rollups and dashboards at EPIC_BENCH_SIZES records (bench/epic_bench.py): rebuild
+# vs a bare GROUP BY, incremental refresh, dashboard server times vs a minimal view and vs the
+# naive comparator; fails when a target is missed.
 BENCH_ROWS ?= 1000000
 BENCH_TARGET ?= 50000
-bench: $(SYNC_STAMP)
+EPIC_BENCH_SIZES ?= 1000000,10000000
+EPIC_BENCH_RUNS ?= 40
+
+bench: bench-crime bench-epic
+
+bench-crime: $(SYNC_STAMP)
 	unset DJANGO_SETTINGS_MODULE; \
 	$(PY) -m bench.import_crimes_bench --rows $(BENCH_ROWS) --target $(BENCH_TARGET)
+
+bench-epic: $(SYNC_STAMP) $(NPM_STAMP)
+	unset DJANGO_SETTINGS_MODULE; \
+	$(PY) -m bench.epic_bench --sizes $(EPIC_BENCH_SIZES) --runs $(EPIC_BENCH_RUNS)
