@@ -265,12 +265,13 @@ def panel_meetings(panel: Panel) -> QuerySet[Meeting]:
 def own_membership(
     panel: Panel, user: User | AnonymousUser, today: dt.date | None = None
 ) -> PanelMembership | None:
-    """The signed-in user's own current seat on ``panel``, if they have one."""
+    """The signed-in user's own current seat on ``panel`` whose term has not been ended, if they
+    have one: the seat a diversity declaration belongs to."""
     if not isinstance(user, User):
         return None
     return (
         PanelMembership.objects.current(today)
-        .filter(panel=panel, user=user)
+        .filter(panel=panel, user=user, term_end__isnull=True)
         .select_related("panel__ward__borough", "user")
         .first()
     )

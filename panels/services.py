@@ -270,6 +270,8 @@ def add_agenda_item(
     meeting = _locked(meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting is cancelled.")
+    if meeting.minutes_status == Meeting.MinutesStatus.APPROVED:
+        raise ValidationError("The minutes of this meeting are approved: its agenda is final.")
     last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first()
     item = AgendaItem(meeting=meeting, order=(last or 0) + 1, title=title.strip(), notes=notes)
     item.full_clean()
@@ -378,7 +380,13 @@ def save_declaration(
     say". Only the member may make it."""
     if membership.user_id != acting_user.pk:
         raise ValidationError("Only members make their own declaration.")
-    if not PanelMembership.objects.current().filter(pk=membership.pk).exists():
+    # An ended term (even one ending today, its last day) has had its declaration deleted:
+    # one made now would outlive the membership it was given for.
+    if (
+        not PanelMembership.objects.current()
+        .filter(pk=membership.pk, term_end__isnull=True)
+        .exists()
+    ):
         raise ValidationError("Only current members can make a declaration.")
     declaration = DiversityDeclaration.objects.filter(membership=membership).first()
     declaration = declaration or DiversityDeclaration(membership=membership)
@@ -403,8 +411,9 @@ def withdraw_declaration(*, acting_user: User, membership: PanelMembership) -> b
 
 
 def send_meeting_reminders(*, now: dt.datetime | None = None) -> int:
-    """Email every current member of each panel meeting in the next 48 hours, once per meeting
-    and member (send_once), however often this runs. Returns the emails sent now."""
+    """Email every current member of each panel meeting in the next 48 hours, once per meeting,
+    time and member (send_once), however often this runs: a meeting moved after its reminder
+    went out is reminded again at its new time. Returns the emails sent now."""
     now = now or timezone.now()
     due = (
         Meeting.objects.filter(
@@ -419,9 +428,10 @@ def send_meeting_reminders(*, now: dt.datetime | None = None) -> int:
     sent = 0
     for meeting in due:
         subject, body = _reminder(meeting)
+        at = meeting.scheduled_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
         for membership in members_on(meeting.panel, meeting_day(meeting)):
             sent += send_once(
-                key=f"meeting-reminder:{meeting.pk}",
+                key=f"meeting-reminder:{meeting.pk}:{at}",
                 recipient=membership.user.email,
                 subject=subject,
                 body=body,

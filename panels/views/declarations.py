@@ -73,8 +73,10 @@ def declaration_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     has_one = DiversityDeclaration.objects.filter(membership=membership).exists()
     if request.method == "POST":
-        services.withdraw_declaration(acting_user=user, membership=membership)
-        messages.success(request, "Your declaration is withdrawn and deleted.")
+        if services.withdraw_declaration(acting_user=user, membership=membership):
+            messages.success(request, "Your declaration is withdrawn and deleted.")
+        else:
+            messages.info(request, "You had no answers to withdraw.")
         return redirect("panels:panel_detail", code=membership.panel.ward.code)
     return render(
         request,
