@@ -60,6 +60,8 @@ def load_geography() -> None:
     from wards.imports import import_boundaries, import_wards
 
     call_command("migrate", verbosity=0)
+    # Pages are served as in production: hashed static files from the manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     wards = SHARED_DATA / "wards"
     import_wards(path=wards / "london_wards_2022.csv", vintage=2022)
     import_boundaries(path=SHARED_DATA / "boundaries" / "london_wards_2022.geojson")

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from engagement.models import LocalFeature
 from tests.permission_rows import ballots as ballot_rows
 from tests.permission_rows import dashboards as dashboard_rows
+from tests.permission_rows import epic as epic_rows
 from tests.permission_rows import panels as panel_rows
 from tests.permission_rows import plans as plan_rows
 from tests.world import ROLES, World
@@ -161,7 +162,13 @@ MATRIX: dict[str, tuple[str, Target, tuple[int, ...]]] = {
 
 
 # Rows for later apps live beside this file, one module per area of work.
-for _rows in (panel_rows.ROWS, ballot_rows.ROWS, plan_rows.ROWS, dashboard_rows.ROWS):
+for _rows in (
+    panel_rows.ROWS,
+    ballot_rows.ROWS,
+    plan_rows.ROWS,
+    dashboard_rows.ROWS,
+    epic_rows.ROWS,
+):
     assert not set(_rows) & set(MATRIX), "a URL has two rows"
     MATRIX.update(_rows)
 
