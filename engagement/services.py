@@ -25,6 +25,7 @@ from engagement.models import (
     PublicSubmission,
     WardResearch,
 )
+from epic.rollups import mark_dirty
 from wards.models import User, Ward
 
 MAX_PUBLIC_CONCERNS = 3
@@ -152,6 +153,7 @@ def log_event(
     event.groups_reached.set(list(groups_reached))
     _add_concerns(event, concerns, acting_user)
     _touch_kin(event)
+    mark_dirty([_bucket(event)])
     return event
 
 
@@ -168,13 +170,20 @@ def update_event(
 ) -> EngagementEvent:
     """Record how a planned event went (held or cancelled), adding the concerns raised."""
     event = EngagementEvent.objects.select_for_update().get(pk=event.pk)
+    before = _bucket(event)
     event.status, event.attendance, event.notes = status, attendance, notes.strip()
     _validate_event(event, groups_reached=groups_reached, concerns=concerns)
     event.save()
     event.groups_reached.set(list(groups_reached))
     _add_concerns(event, concerns, acting_user)
     _touch_kin(event)
+    mark_dirty([before, _bucket(event)])
     return event
+
+
+def _bucket(event: EngagementEvent) -> tuple[int, dt.date]:
+    """The EPIC rollup bucket a held event counts in: its ward and local day."""
+    return event.ward_id, timezone.localdate(event.starts_at)
 
 
 def _validate_event(

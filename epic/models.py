@@ -116,8 +116,15 @@ class _Totals(models.Model):
         return f"{self.type}: {self.records} records, {self.quantity} ({self.people} people)"
 
 
+# The summaries' foreign keys have no database constraint and no index of their own: the raw
+# records already guarantee the ward, a per-row constraint check would dominate a full rebuild,
+# and each unique constraint's index leads with the ward (or borough).
+
+
 class WardDay(_Totals):
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(
+        Ward, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     day = models.DateField()
 
     class Meta:
@@ -128,7 +135,9 @@ class WardDay(_Totals):
 
 
 class WardMonth(_Totals):
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(
+        Ward, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     month = models.DateField(help_text="The first day of the month.")
 
     class Meta:
@@ -139,7 +148,9 @@ class WardMonth(_Totals):
 
 
 class BoroughMonth(_Totals):
-    borough = models.ForeignKey(Borough, on_delete=models.CASCADE, related_name="+")
+    borough = models.ForeignKey(
+        Borough, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     month = models.DateField(help_text="The first day of the month.")
 
     class Meta:

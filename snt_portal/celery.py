@@ -41,4 +41,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=45),
         "options": {"expires": 3600, "time_limit": 300},
     },
+    # EPIC summaries: the outbox is drained on commit; this sweep catches writes made while the
+    # broker was down, and the nightly run also recomputes the last few days outright.
+    "epic-rollups-sweep": {
+        "task": "epic.tasks.refresh_rollups",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 840, "time_limit": 600},
+    },
+    "nightly-reconcile-epic-rollups": {
+        "task": "epic.tasks.reconcile_rollups",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 3600, "time_limit": 1800, "soft_time_limit": 1770},
+    },
 }

@@ -189,3 +189,25 @@ class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     scheduled_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     place = "Community centre, main hall"
     status = Meeting.Status.HELD
+
+
+# --- epic ---------------------------------------------------------------------------------------
+
+from epic.catalogue import type_for  # noqa: E402 (this section was added after the rest)
+from epic.models import Activity  # noqa: E402
+
+
+class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
+    """One EPIC record; its category follows from its type, as the services set it."""
+
+    class Meta:
+        model = Activity
+
+    officer = factory.SubFactory(UserFactory)
+    ward = factory.SubFactory(WardFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    type = "stop_search"
+    category = factory.LazyAttribute(lambda a: type_for(a.type).category.value)
+    quantity = Decimal("1")
+    source = Activity.Source.FORM
+    created_by = factory.SelfAttribute("officer")

@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('quantity', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('people', models.PositiveIntegerField(default=0, help_text='People attending (engagement).')),
                 ('month', models.DateField(help_text='The first day of the month.')),
-                ('borough', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wards.borough')),
+                ('borough', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wards.borough')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('borough', 'month', 'type'), name='epic_borough_month_unique')],
@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                 ('quantity', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('people', models.PositiveIntegerField(default=0, help_text='People attending (engagement).')),
                 ('day', models.DateField()),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wards.ward')),
+                ('ward', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wards.ward')),
             ],
             options={
                 'indexes': [models.Index(fields=['day'], name='epic_ward_day_day_idx')],
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                 ('quantity', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('people', models.PositiveIntegerField(default=0, help_text='People attending (engagement).')),
                 ('month', models.DateField(help_text='The first day of the month.')),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wards.ward')),
+                ('ward', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wards.ward')),
             ],
             options={
                 'indexes': [models.Index(fields=['month'], name='epic_ward_month_month_idx')],
