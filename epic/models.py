@@ -122,43 +122,31 @@ class _Totals(models.Model):
 
 
 class WardDay(_Totals):
+    """The finest summary. Like the months, its key is the bucket itself, with no surrogate
+    id and no other index: a full rebuild on PostgreSQL writes each summary as a new table and
+    builds its one index at the end (epic.rollups)."""
+
+    pk = models.CompositePrimaryKey("ward_id", "day", "type")
     ward = models.ForeignKey(
         Ward, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     day = models.DateField()
 
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["ward", "day", "type"], name="epic_ward_day_unique")
-        ]
-        indexes: ClassVar = [models.Index(fields=["day"], name="epic_ward_day_day_idx")]
-
 
 class WardMonth(_Totals):
+    pk = models.CompositePrimaryKey("ward_id", "month", "type")
     ward = models.ForeignKey(
         Ward, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     month = models.DateField(help_text="The first day of the month.")
 
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["ward", "month", "type"], name="epic_ward_month_unique")
-        ]
-        indexes: ClassVar = [models.Index(fields=["month"], name="epic_ward_month_month_idx")]
-
 
 class BoroughMonth(_Totals):
+    pk = models.CompositePrimaryKey("borough_id", "month", "type")
     borough = models.ForeignKey(
         Borough, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     month = models.DateField(help_text="The first day of the month.")
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["borough", "month", "type"], name="epic_borough_month_unique"
-            )
-        ]
 
 
 class RollupStatus(models.Model):

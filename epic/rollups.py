@@ -146,13 +146,13 @@ def rebuild(since: dt.date | None = None) -> RebuildReport:
         cleared = _claim_outbox(cursor, since)
         if since is None:
             if _is_postgres():
-                cursor.execute(f"TRUNCATE {_WARD_DAY}, {_WARD_MONTH}, {_BOROUGH_MONTH}")
+                ward_days, ward_months, borough_months = _swap_all(cursor)
             else:
                 for table in (_WARD_DAY, _WARD_MONTH, _BOROUGH_MONTH):
                     cursor.execute(f"DELETE FROM {table}")
-            ward_days = _insert_ward_days(cursor)
-            ward_months = _insert_ward_months(cursor)
-            borough_months = _insert_borough_months(cursor)
+                ward_days = _insert_ward_days(cursor)
+                ward_months = _insert_ward_months(cursor)
+                borough_months = _insert_borough_months(cursor)
         else:
             month = since.replace(day=1)
             cursor.execute(f"DELETE FROM {_WARD_DAY} WHERE day >= %s", [since])
@@ -258,6 +258,90 @@ def _claim_outbox(cursor: Any, since: dt.date | None) -> int:
 
 
 # --- the set-based statements ------------------------------------------------------------------
+
+
+def _build_and_swap(cursor: Any, table: str, key: str, select: str, params: list[Any]) -> int:
+    """Replace ``table`` by the rows of ``select`` (a full rebuild on PostgreSQL): written as a
+    new table by CREATE TABLE ... AS, with no index to maintain row by row, its primary key
+    built afterwards in one sorted pass, then swapped in. In the caller's transaction: readers
+    see the old table until it commits, then the new one. ``select`` names and types its
+    columns as the migration made them (epic/migrations/0001_initial.py)."""
+    next_table = f"{table}_next"
+    cursor.execute(f"DROP TABLE IF EXISTS {next_table}")
+    cursor.execute(f"CREATE TABLE {next_table} AS {select}", params)
+    rows = int(cursor.rowcount)
+    cursor.execute(
+        f"ALTER TABLE {next_table}"
+        " ALTER COLUMN type SET NOT NULL, ALTER COLUMN category SET NOT NULL,"
+        " ALTER COLUMN records SET NOT NULL, ALTER COLUMN quantity SET NOT NULL,"
+        " ALTER COLUMN people SET NOT NULL,"
+        f" ADD CONSTRAINT {next_table}_records_check CHECK (records >= 0),"
+        f" ADD CONSTRAINT {next_table}_people_check CHECK (people >= 0),"
+        f" ADD PRIMARY KEY ({key})"
+    )
+    cursor.execute(f"DROP TABLE {table}")
+    cursor.execute(f"ALTER TABLE {next_table} RENAME TO {table}")
+    cursor.execute(f"ALTER INDEX {next_table}_pkey RENAME TO {table}_pkey")
+    for column in ("records", "people"):
+        cursor.execute(
+            f"ALTER TABLE {table} RENAME CONSTRAINT {next_table}_{column}_check"
+            f" TO {table}_{column}_check"
+        )
+    return rows
+
+
+_TYPED_TOTALS = (
+    "type::varchar(40) AS type, category::varchar(1) AS category,"
+    " records::integer AS records, quantity::numeric(14, 2) AS quantity,"
+    " people::integer AS people"
+)
+
+
+def _swap_all(cursor: Any) -> tuple[int, int, int]:
+    """A full rebuild of the three summaries on PostgreSQL, each from the one below it."""
+    select, params = _ward_days_select()
+    ward_days = _build_and_swap(cursor, _WARD_DAY, "ward_id, day, type", select, params)
+    month = _month_start("wd.day")
+    ward_months = _build_and_swap(
+        cursor,
+        _WARD_MONTH,
+        "ward_id, month, type",
+        f"SELECT ward_id::bigint AS ward_id, month, {_TYPED_TOTALS} FROM ("
+        f" SELECT wd.ward_id, {month} AS month, wd.type, MAX(wd.category) AS category,"
+        " SUM(wd.records) AS records, SUM(wd.quantity) AS quantity, SUM(wd.people) AS people"
+        f" FROM {_WARD_DAY} wd GROUP BY 1, 2, 3) s",
+        [],
+    )
+    borough_months = _build_and_swap(
+        cursor,
+        _BOROUGH_MONTH,
+        "borough_id, month, type",
+        f"SELECT borough_id::bigint AS borough_id, month, {_TYPED_TOTALS} FROM ("
+        " SELECT w.borough_id, wm.month, wm.type, MAX(wm.category) AS category,"
+        " SUM(wm.records) AS records, SUM(wm.quantity) AS quantity, SUM(wm.people) AS people"
+        f" FROM {_WARD_MONTH} wm JOIN {_WARD} w ON w.id = wm.ward_id GROUP BY 1, 2, 3) s",
+        [],
+    )
+    return ward_days, ward_months, borough_months
+
+
+def _ward_days_select() -> tuple[str, list[Any]]:
+    """Every ward-day from the raw records, typed as the ward-day table's columns."""
+    local_day, tz_params = connection.ops.datetime_cast_date_sql(
+        "e.starts_at", (), timezone.get_default_timezone_name()
+    )
+    sql = (
+        "SELECT a.ward_id::bigint AS ward_id, a.date AS day, a.type::varchar(40) AS type,"
+        " MAX(a.category)::varchar(1) AS category, COUNT(*)::integer AS records,"
+        " SUM(a.quantity)::numeric(14, 2) AS quantity, 0::integer AS people"
+        f" FROM {_ACTIVITY} a GROUP BY a.ward_id, a.date, a.type"
+        " UNION ALL"
+        f" SELECT e.ward_id::bigint, {local_day}, ('{ENGAGEMENT_PREFIX}' || e.kind)::varchar(40),"
+        f" '{Category.COMMUNICATION.value}'::varchar(1), COUNT(*)::integer,"
+        " COUNT(*)::numeric(14, 2), SUM(COALESCE(e.attendance, 0))::integer"
+        f" FROM {_EVENT} e WHERE e.status = %s GROUP BY 1, 2, 3"
+    )
+    return sql, [*tz_params, EngagementEvent.Status.HELD.value]
 
 
 def _insert_ward_days(
