@@ -23,3 +23,12 @@ def reconcile_rollups() -> dict[str, object]:
         "outbox_cleared": report.outbox_cleared,
         "seconds": round(report.seconds, 3),
     }
+
+
+@shared_task(name="epic.tasks.warm_dashboards")
+def warm_dashboards() -> int:
+    """Build London's and every borough's default dashboard into the cache (so a manager
+    opening one reads it rather than waits for it); returns how many were built."""
+    from epic import dashboards
+
+    return dashboards.warm()

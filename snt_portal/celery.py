@@ -48,6 +48,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 840, "time_limit": 600},
     },
+    # Dashboards are cached per rollup version; build the default ones ahead of readers.
+    "warm-dashboards": {
+        "task": "epic.tasks.warm_dashboards",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280, "time_limit": 270},
+    },
     "nightly-reconcile-epic-rollups": {
         "task": "epic.tasks.reconcile_rollups",
         "schedule": crontab(hour=3, minute=15),

@@ -306,3 +306,16 @@ def test_every_table_equals_the_same_table_computed_from_the_raw_records(
         raw = dashboards.build(place, period, source=dashboards.RAW)
         for name in summaries.tables:
             assert summaries.tables[name].rows == raw.tables[name].rows, (place, name)
+
+
+def test_beat_warms_the_dashboards_every_five_minutes(world: World) -> None:
+    from snt_portal.celery import app
+
+    entries = [
+        e for e in app.conf.beat_schedule.values() if e["task"] == "epic.tasks.warm_dashboards"
+    ]
+    assert len(entries) == 1
+    assert entries[0]["schedule"].minute == set(range(0, 60, 5))
+    from epic import tasks
+
+    assert tasks.warm_dashboards() == 3  # London and the two boroughs
