@@ -5,11 +5,13 @@ four stages: research notes (mostly reviewed in the last year, some stale, some 
 communities identified in the ward (some hard to reach), its demand generators and hotspots, a
 Key Individual Network with consent recorded, a year of engagement events with the concerns
 raised at them, a few public web submissions, the next month's public events, and the team's
-recorded analyses of the ranked preferences. Rates follow the seeds (004 §32-42, §82: London
-2006/07) scaled to what a demo can show: about 15 logged events a ward a year against the
-seeds' 20 public meetings, about 15 people at a meeting (188,763 at 12,647 meetings), and
-concerns led by anti-social behaviour, burglary, vehicle crime, drugs and street crime as in
-2006/07 and the 2009 ward priorities (shared/data/priorities).
+recorded analyses of the ranked preferences. The year of held events is London's year in the
+seeds (004 §36, §38, §42: 2006/07), spread over the current Met wards: about 12,647 public
+meetings with about 188,763 people attending (15 a meeting), 1,364 street briefings and 40,904
+victim visits, the 1,560 "have a say" days and mapping exercises of §36, and the other kinds at
+rates a team could keep up (``YEAR_HELD``); about 120 events a ward. Concerns are led by
+anti-social behaviour, burglary, vehicle crime, drugs and street crime as in 2006/07 and the
+2009 ward priorities (shared/data/priorities).
 
 Teams differ, so the tracker does too: thriving teams finish stages one to four, steady and
 stretched ones are part way, and a few have lapsed (nothing held for three months or more).
@@ -27,6 +29,7 @@ public contact details erased after SNT_PUBLIC_CONTACT_DAYS).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import unicodedata
 from collections import Counter, defaultdict
@@ -123,7 +126,7 @@ def _indented(progress: Progress, lines: Iterable[str]) -> None:
 
 YEAR_DAYS = 365
 PLANNED_AHEAD_DAYS = 28
-CANCELLED_SHARE = 0.04
+CANCELLED_SHARE = 0.04  # of the events a team arranged
 KIN_DUE_SHARE = 0.15
 
 
@@ -133,7 +136,8 @@ class Tier:
 
     name: str
     weight: int
-    events: tuple[int, int]  # held events a year
+    activity: float  # how much it holds, against London's average team (1.0)
+    extras: float  # how much of the optional engagement (KINs, youth, groups …) it keeps up
     kins: tuple[int, int]
     outreach: float  # how readily the team reaches groups flagged hard to reach
     follow_up: float  # share of groups not yet reached this quarter that it goes out to
@@ -143,19 +147,20 @@ class Tier:
 
 
 TIERS = (
-    Tier("thriving", 34, (15, 20), (8, 15), 1.0, 0.8, 0.85, 0.7),
-    Tier("steady", 36, (11, 16), (6, 12), 0.5, 0.4, 0.55, 0.5),
-    Tier("stretched", 18, (8, 12), (4, 9), 0.25, 0.1, 0.25, 0.4),
-    Tier("lapsed", 12, (8, 12), (4, 8), 0.25, 0.0, 0.0, 0.6, lapsed=True),
+    Tier("thriving", 34, 1.25, 1.4, (8, 15), 1.0, 0.8, 0.85, 0.7),
+    Tier("steady", 36, 1.0, 1.0, (6, 12), 0.5, 0.4, 0.55, 0.5),
+    Tier("stretched", 18, 0.8, 0.15, (4, 9), 0.25, 0.1, 0.25, 0.4),
+    Tier("lapsed", 12, 0.9, 0.5, (4, 8), 0.25, 0.0, 0.0, 0.6, lapsed=True),
 )
 _TIER_WEIGHTS = [tier.weight for tier in TIERS]
+# A lapsed team has held nothing for the last LAPSED_GAP days (three to five months).
+LAPSED_GAP = (95, 160)
 
 
 @dataclass(frozen=True)
 class KindStyle:
     """How an engagement activity usually goes."""
 
-    weight: int  # share of held events
     hours: tuple[int, ...]  # usual start times
     minutes: int  # how long; 0 for a leaflet drop
     attendance: tuple[int, int, int] | None  # low, high, mode; None: not counted
@@ -169,10 +174,9 @@ class KindStyle:
 _ANY: tuple[str, ...] = ()
 KIND_STYLES: dict[EventKind, KindStyle] = {
     EventKind.PUBLIC_MEETING: KindStyle(
-        20, (18, 19, 19), 90, (5, 35, 10), (2, 3), (5, 20, 30, 25, 20), 2, _ANY
+        (18, 19, 19), 90, (4, 30, 11), (2, 3), (10, 30, 30, 20, 10), 2, _ANY
     ),
     EventKind.STREET_BRIEFING: KindStyle(
-        9,
         (10, 11, 14, 16, 17),
         60,
         (4, 25, 9),
@@ -182,7 +186,6 @@ KIND_STYLES: dict[EventKind, KindStyle] = {
         (Group.RESIDENTS, Group.HOUSING, Group.BUSINESS),
     ),
     EventKind.SURGERY: KindStyle(
-        9,
         (10, 11, 13, 14),
         120,
         (3, 15, 6),
@@ -192,10 +195,9 @@ KIND_STYLES: dict[EventKind, KindStyle] = {
         (Group.FAITH, Group.ETHNIC_CULTURAL, Group.OLDER_PEOPLE, Group.DISABILITY),
     ),
     EventKind.HAVE_A_SAY_DAY: KindStyle(
-        3, (10, 11), 240, (20, 90, 40), (2, 4), (0, 10, 25, 30, 35), 3, _ANY
+        (10, 11), 240, (20, 90, 40), (2, 4), (0, 10, 25, 30, 35), 3, _ANY
     ),
     EventKind.EVA: KindStyle(
-        5,
         (10, 11, 14),
         90,
         (3, 12, 5),
@@ -205,16 +207,15 @@ KIND_STYLES: dict[EventKind, KindStyle] = {
         (Group.RESIDENTS, Group.HOUSING),
     ),
     EventKind.MAPPING_EXERCISE: KindStyle(
-        2, (11, 14, 18), 120, (8, 30, 12), (1, 2), (5, 20, 35, 25, 15), 2, _ANY
+        (11, 14, 18), 120, (8, 30, 12), (1, 2), (5, 20, 35, 25, 15), 2, _ANY
     ),
     EventKind.KIN_INTERVIEW: KindStyle(
-        14, (10, 11, 12, 14, 15, 16), 30, (1, 1, 1), (1, 1), (10, 40, 35, 15, 0), 1, _ANY
+        (10, 11, 12, 14, 15, 16), 30, (1, 1, 1), (1, 1), (10, 40, 35, 15, 0), 1, _ANY
     ),
     EventKind.VICTIM_VISIT: KindStyle(
-        10, (10, 12, 14, 16, 18), 45, (1, 3, 1), (1, 2), (40, 50, 10, 0, 0), 0, _ANY
+        (10, 12, 14, 16, 18), 45, (1, 3, 1), (1, 2), (80, 17, 3, 0, 0), 0, _ANY
     ),
     EventKind.SCHOOL_YOUTH_SESSION: KindStyle(
-        8,
         (9, 10, 11, 13, 14),
         60,
         (15, 60, 28),
@@ -225,7 +226,6 @@ KIND_STYLES: dict[EventKind, KindStyle] = {
         weekdays_only=True,
     ),
     EventKind.COMMUNITY_GROUP_MEETING: KindStyle(
-        10,
         (10, 13, 18, 19),
         90,
         (8, 45, 15),
@@ -245,7 +245,6 @@ KIND_STYLES: dict[EventKind, KindStyle] = {
         ),
     ),
     EventKind.YOUTH_SURVEY: KindStyle(
-        3,
         (12, 15, 16),
         120,
         (20, 120, 45),
@@ -255,10 +254,85 @@ KIND_STYLES: dict[EventKind, KindStyle] = {
         (Group.YOUTH, Group.SCHOOL),
         weekdays_only=True,
     ),
-    EventKind.NEWSLETTER: KindStyle(4, (9,), 0, None, (1, 1), (100, 0, 0, 0, 0), 0, _ANY),
+    EventKind.NEWSLETTER: KindStyle((9,), 0, None, (1, 1), (100, 0, 0, 0, 0), 0, _ANY),
 }
 _HELD_KINDS = list(KIND_STYLES)
-_HELD_WEIGHTS = [style.weight for style in KIND_STYLES.values()]
+
+# Held in a year across the current Met wards. Public meetings (and their 15 people each),
+# street briefings and victim visits are London's 2006/07 in the seeds (004 §36, §38, §42),
+# "have a say" days and mapping exercises share the 1,560 of §36; the rest are what a team
+# could keep up (a surgery, a KIN interview or a school session every month or two, a
+# quarterly newsletter).
+SEED_WARDS = 679  # the current Met wards those London totals are spread over
+SEED_MEETING_ATTENDANCE = 188_763
+YEAR_HELD: dict[EventKind, int] = {
+    EventKind.PUBLIC_MEETING: 12_647,
+    EventKind.STREET_BRIEFING: 1_364,
+    EventKind.VICTIM_VISIT: 40_904,
+    EventKind.HAVE_A_SAY_DAY: 950,
+    EventKind.MAPPING_EXERCISE: 610,
+    EventKind.SURGERY: 4_100,
+    EventKind.EVA: 2_000,
+    EventKind.KIN_INTERVIEW: 4_100,
+    EventKind.SCHOOL_YOUTH_SESSION: 4_100,
+    EventKind.COMMUNITY_GROUP_MEETING: 5_400,
+    EventKind.YOUTH_SURVEY: 1_000,
+    EventKind.NEWSLETTER: 2_700,
+}
+# What a stretched team lets slide first (Tier.extras); the rest every team keeps up.
+OPTIONAL_KINDS = frozenset(
+    {
+        EventKind.SURGERY,
+        EventKind.KIN_INTERVIEW,
+        EventKind.SCHOOL_YOUTH_SESSION,
+        EventKind.COMMUNITY_GROUP_MEETING,
+        EventKind.YOUTH_SURVEY,
+        EventKind.MAPPING_EXERCISE,
+    }
+)
+
+
+_NEVER_CANCELLED = frozenset({EventKind.KIN_INTERVIEW, EventKind.NEWSLETTER})
+_CANCELLED_PER_HELD = CANCELLED_SHARE / (1 - CANCELLED_SHARE)
+
+
+def _tier_factor(tier: Tier, kind: EventKind) -> float:
+    return tier.activity * (tier.extras if kind in OPTIONAL_KINDS else 1.0)
+
+
+def share_of_year(tier: Tier) -> float:
+    """The share of the year a team of this tier holds events in, on average."""
+    if not tier.lapsed:
+        return 1.0
+    return (YEAR_DAYS - sum(LAPSED_GAP) / 2 + 1) / YEAR_DAYS
+
+
+# Each kind's average over the tiers, so that London's totals come out at YEAR_HELD.
+_TIER_MEAN: dict[EventKind, float] = {
+    kind: sum(t.weight * _tier_factor(t, kind) * share_of_year(t) for t in TIERS)
+    / sum(_TIER_WEIGHTS)
+    for kind in _HELD_KINDS
+}
+
+
+def held_a_year(tier: Tier, kind: EventKind) -> float:
+    """How many events of ``kind`` a team of ``tier`` holds in a full year, on average."""
+    return YEAR_HELD[kind] / SEED_WARDS * _tier_factor(tier, kind) / _TIER_MEAN[kind]
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson count (Knuth's method; a normal approximation for large means)."""
+    if mean <= 0:
+        return 0
+    if mean > 30:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
 # What a team advertises for the coming weeks.
 _PLANNED_KINDS = {
     EventKind.PUBLIC_MEETING: 40,
@@ -797,6 +871,8 @@ class EngagementReport:
     events_cancelled: int = 0
     events_planned: int = 0
     attendance: int = 0
+    held_by_kind: Counter[str] = field(default_factory=Counter)
+    meeting_attendance: int = 0  # at the public meetings held
     officer_links: int = 0
     group_links: int = 0
     concerns: int = 0
@@ -807,6 +883,24 @@ class EngagementReport:
     top_three: Counter[str] = field(default_factory=Counter)
     # Stage key → state → wards, over every current Met ward with a team.
     cycle: dict[str, Counter[State]] = field(default_factory=dict)
+
+    def _kind_lines(self) -> list[str]:
+        held = self.held_by_kind
+        seeds = [
+            f"    public meetings {held[EventKind.PUBLIC_MEETING]:,} with "
+            f"{self.meeting_attendance:,} attending (seeds: "
+            f"{YEAR_HELD[EventKind.PUBLIC_MEETING]:,} with {SEED_MEETING_ATTENDANCE:,}); "
+            f"street briefings {held[EventKind.STREET_BRIEFING]:,} (seeds: "
+            f"{YEAR_HELD[EventKind.STREET_BRIEFING]:,}); victim visits "
+            f"{held[EventKind.VICTIM_VISIT]:,} (seeds: {YEAR_HELD[EventKind.VICTIM_VISIT]:,})"
+        ]
+        others = ", ".join(
+            f"{EventKind(kind).label.lower()} {held[kind]:,}"
+            for kind in _HELD_KINDS
+            if kind
+            not in (EventKind.PUBLIC_MEETING, EventKind.STREET_BRIEFING, EventKind.VICTIM_VISIT)
+        )
+        return [*seeds, f"    {others}"]
 
     def lines(self) -> list[str]:
         lines = (
@@ -819,6 +913,7 @@ class EngagementReport:
                 f"  {self.events_held:,} events held (attendance "
                 f"{self.attendance:,}), {self.events_cancelled:,} cancelled, "
                 f"{self.events_planned:,} planned in the next {PLANNED_AHEAD_DAYS} days",
+                *self._kind_lines(),
                 f"  {self.concerns:,} concerns raised ({self.submissions:,} web submissions); "
                 f"{self.analyses:,} analyses recorded",
             ]
@@ -1283,28 +1378,31 @@ class _WardPlanner:
     # Events --------------------------------------------------------------------------------
 
     def _plan_held_events(self) -> list[_EventPlan]:
+        """A year of events, each kind at its London rate for the team's tier (held_a_year),
+        on days spread over the year (the last few months empty for a lapsed team)."""
         rng = self.rng("events")
-        count = 26 if self.is_demo else rng.randint(*self.tier.events)
-        newest = rng.randint(95, 160) if self.tier.lapsed else 1
-        days = sorted(
-            (self.today - dt.timedelta(days=rng.randint(newest, YEAR_DAYS)) for _ in range(count)),
-            reverse=True,
-        )
+        newest = rng.randint(*LAPSED_GAP) if self.tier.lapsed else 1
+        share = (YEAR_DAYS - newest + 1) / YEAR_DAYS
+        dated: list[tuple[dt.date, EventKind, bool]] = []
+        for kind in _HELD_KINDS:
+            held = held_a_year(self.tier, kind) * share
+            # Some were called off as well (never a KIN interview or a leaflet drop).
+            cancelled = 0.0 if kind in _NEVER_CANCELLED else held * _CANCELLED_PER_HELD
+            n_held, n_cancelled = _poisson(rng, held), _poisson(rng, cancelled)
+            for number in range(n_held + n_cancelled):
+                day = self.today - dt.timedelta(days=rng.randint(newest, YEAR_DAYS))
+                dated.append((day, kind, number >= n_held))
+        dated.sort(key=lambda item: item[0], reverse=True)  # stable: ties keep kind order
         interviewable = [k for k in self.kins if k.last_contact_on is None]
         plans: list[_EventPlan] = []
-        for day in days:
-            kind = rng.choices(_HELD_KINDS, weights=_HELD_WEIGHTS)[0]
+        for day, kind, cancelled_event in dated:
             kin = None
             if kind == EventKind.KIN_INTERVIEW:
                 ready = [k for k in interviewable if (k.consent_given_on or day) <= day]
                 if not ready:
-                    kind = EventKind.PUBLIC_MEETING
-                else:
-                    kin = rng.choice(ready)
-            cancelled = kind not in (EventKind.KIN_INTERVIEW, EventKind.NEWSLETTER) and (
-                rng.random() < CANCELLED_SHARE
-            )
-            plans.append(self._held_event(rng, kind, day, kin, cancelled=cancelled))
+                    continue  # nobody consented yet to interview
+                kin = rng.choice(ready)
+            plans.append(self._held_event(rng, kind, day, kin, cancelled=cancelled_event))
         self._follow_up(rng, plans)
         return plans
 
@@ -1681,6 +1779,11 @@ def _write(plans: Sequence[_WardPlan], today: dt.date, report: EngagementReport)
     report.events_cancelled = statuses[EngagementEvent.Status.CANCELLED]
     report.events_planned = statuses[EngagementEvent.Status.PLANNED]
     report.attendance = sum(p.event.attendance or 0 for p in events)
+    held = [p.event for p in events if p.event.status == EngagementEvent.Status.HELD]
+    report.held_by_kind = Counter(event.kind for event in held)
+    report.meeting_attendance = sum(
+        event.attendance or 0 for event in held if event.kind == EventKind.PUBLIC_MEETING
+    )
     report.officer_links = sum(len(p.officer_ids) for p in events)
     report.group_links = sum(len(p.groups) for p in events)
     report.concerns = len(concerns)

@@ -18,6 +18,7 @@ every borough, so a manager opening a dashboard reads a cached one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -78,10 +79,14 @@ def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def period_choices(today: dt.date | None = None) -> list[Period]:
+def period_choices(today: dt.date | None = None) -> tuple[Period, ...]:
     """The periods a dashboard offers: rolling months, the last four quarters and the last two
     financial years (April to March), each in whole months up to this one."""
-    today = today or timezone.localdate()
+    return _period_choices(today or timezone.localdate())
+
+
+@functools.lru_cache(maxsize=8)
+def _period_choices(today: dt.date) -> tuple[Period, ...]:
     this = _month(today)
     choices = [
         Period("12m", "Last 12 months", this - relativedelta(months=11), this),
@@ -107,7 +112,7 @@ def period_choices(today: dt.date | None = None) -> list[Period]:
         choices.append(
             Period(f"fy{year}", f"Financial year {year}/{(year + 1) % 100:02d}", start, end)
         )
-    return choices
+    return tuple(choices)
 
 
 def parse_period(key: str | None, today: dt.date | None = None) -> Period:
