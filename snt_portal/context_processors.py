@@ -10,4 +10,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if not request.user.is_authenticated:
         return {"perms_nav": {}}
     scope = scope_for(request.user)
-    return {"perms_nav": {perm.value: not scope.area(perm).is_empty for perm in Perm}}
+    nav: dict[str, bool] = {perm.value: not scope.area(perm).is_empty for perm in Perm}
+    nav["london_dashboard"] = scope.area(Perm.VIEW_DASHBOARD).everywhere
+    return {"perms_nav": nav}

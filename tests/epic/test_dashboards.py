@@ -319,3 +319,12 @@ def test_beat_warms_the_dashboards_every_five_minutes(world: World) -> None:
     from epic import tasks
 
     assert tasks.warm_dashboards() == 3  # London and the two boroughs
+
+
+def test_the_menu_offers_the_london_dashboard_to_the_central_unit_only(
+    world: World, client: Client
+) -> None:
+    url = reverse("epic:london_dashboard")
+    for role, shown in (("central_analyst", True), ("admin", True), ("borough_manager", False)):
+        client.force_login(world.users[role])
+        assert (f'href="{url}"' in client.get(reverse("home")).content.decode()) is shown, role
