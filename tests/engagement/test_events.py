@@ -14,6 +14,10 @@ from tests.factories import CommunityGroupFactory, KinFactory
 from tests.world import World
 
 
+def _yesterday() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
 def _event_data(day: dt.date, **overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "kind": "street_briefing",
@@ -63,7 +67,7 @@ def test_log_engagement_goes_straight_to_the_officers_ward(world: World, pcso: C
 
 
 def test_a_street_briefing_with_two_concerns(world: World, pcso: Client) -> None:
-    today = timezone.localdate()
+    today = _yesterday()  # 10:30 yesterday is past whenever the suite runs
     data = _event_data(
         today,
         **{
@@ -94,7 +98,7 @@ def test_a_street_briefing_with_two_concerns(world: World, pcso: Client) -> None
 
 def test_youth_sessions_raise_youth_concerns(world: World, pcso: Client) -> None:
     data = _event_data(
-        timezone.localdate(),
+        _yesterday(),
         kind="school_youth_session",
         **{"concerns-0-category": "street_crime", "concerns-0-text": "Phones snatched"},
     )
@@ -111,14 +115,14 @@ def test_a_kin_interview_updates_the_kins_last_contact(world: World, pcso: Clien
     page = pcso.get(url, {"kind": "kin_interview", "kin": str(kin.pk)})
     assert page.context["form"].initial["kin"] == kin.pk
     data = _event_data(
-        timezone.localdate(),
+        _yesterday(),
         kind="kin_interview",
         kin=kin.pk,
         **{"concerns-0-category": "burglary", "concerns-0-text": "Sheds broken into"},
     )
     assert pcso.post(url, data).status_code == 302
     kin.refresh_from_db()
-    assert kin.last_contact_on == timezone.localdate()
+    assert kin.last_contact_on == _yesterday()
     assert Concern.objects.get(text="Sheds broken into").source == Concern.Source.KIN
 
 
@@ -138,7 +142,7 @@ def test_bad_input_re_renders_with_errors_and_keeps_what_was_typed(
 ) -> None:
     before = EngagementEvent.objects.count()
     data = _event_data(
-        timezone.localdate(), **{"concerns-1-text": "Keep me", "concerns-1-category": "noise"}
+        _yesterday(), **{"concerns-1-text": "Keep me", "concerns-1-category": "noise"}
     )
     data.update(overrides)
     response = pcso.post(reverse("engagement:event_create", kwargs={"code": world.a1.code}), data)

@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings as SettingsFixture
 
 from panels import selectors, services
 from panels.models import AgendaItem, Attendance, Meeting, PanelMembership
+from tests.factories import MeetingFactory
 from tests.panels.support import content, date_fields, days_ago, meeting, role_client, seat
 from tests.world import World
 
@@ -446,7 +447,11 @@ def test_the_meeting_page_offers_the_approval_once_the_meeting_has_started(world
     page = content(client.get(meeting_url(upcoming)))
     assert "are a draft, waiting for this meeting to approve them" in page
     assert "Approve those minutes at this meeting" not in page
-    started = meeting(world.panel_a1, days=0, status=Meeting.Status.SCHEDULED)
+    started = MeetingFactory.create(
+        panel=world.panel_a1,
+        scheduled_at=timezone.now() - dt.timedelta(minutes=1),  # today, whatever the hour
+        status=Meeting.Status.SCHEDULED,
+    )
     Meeting.objects.filter(pk=upcoming.pk).delete()
     assert "Approve those minutes at this meeting" in content(client.get(meeting_url(started)))
     # Members see the draft waiting but cannot approve it.
