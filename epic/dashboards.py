@@ -36,13 +36,15 @@ from django.utils import timezone
 
 from engagement.concerns import ConcernCategory
 from engagement.tracker import STAGES, State, ward_cycles
+from epic import rollups
 from epic.catalogue import TYPES, Category, Unit
 from epic.models import Activity, BoroughMonth, PasMeasure, PasResult, RollupStatus, WardMonth
+from epic.pas import quarter_start
 from panels.models import Panel, PanelMembership
 from priorities.models import Priority
 from priorities.rules import categories_by_borough, review_status
 from wards.models import Abstraction, Borough, Posting, Team, Ward
-from wards.selectors import with_strength
+from wards.selectors import contracted_hours, with_strength
 
 CACHE_SECONDS = 300
 LEAGUE_SHOWN = 15  # on the London page, the top and bottom wards; the CSV has all
@@ -99,9 +101,9 @@ def _period_choices(today: dt.date) -> tuple[Period, ...]:
             this - relativedelta(months=1),
         ),
     ]
-    quarter_start = this.replace(month=(this.month - 1) // 3 * 3 + 1)
+    first_quarter = quarter_start(this)
     for back in range(4):
-        start = quarter_start - relativedelta(months=3 * back)
+        start = first_quarter - relativedelta(months=3 * back)
         end = min(start + relativedelta(months=2), this)
         number = (start.month - 1) // 3 + 1
         choices.append(Period(f"{start.year}-q{number}", f"{start.year} Q{number}", start, end))
@@ -336,7 +338,7 @@ class RawRecords:
         names = {"month": "month", "ward_id": "ward_id", "borough_id": "ward__borough_id"}
         combined: dict[tuple[Any, ...], dict[str, Any]] = {}
 
-        def add(rows: Any, fields: list[str]) -> None:
+        def add(rows: Any, fields: list[str], aggregates: dict[str, Any]) -> None:
             for row in rows.values(*fields).annotate(**aggregates):
                 if isinstance(row.get("month"), dt.datetime):  # events: local midnight
                     row["month"] = timezone.localtime(row["month"]).date()
@@ -346,14 +348,13 @@ class RawRecords:
                 acc["q"] += Decimal(row["q"] or 0)
                 acc["people"] += row["people"] or 0
 
+        fields = [names.get(g, g) for g in group]
         last = period.last_day
         if not engagement_only:
             activity = where(
                 Activity.objects.filter(date__gte=period.start, date__lte=last)
             ).annotate(month=TruncMonth("date"))
-            fields = [names.get(g, g) for g in group]
-            aggregates = {"n": Count("pk"), "q": Sum("quantity"), "people": Value(0)}
-            add(activity, fields)
+            add(activity, fields, {"n": Count("pk"), "q": Sum("quantity"), "people": Value(0)})
         tz = timezone.get_current_timezone()
         events = (
             where(EngagementEvent.objects.filter(status=EngagementEvent.Status.HELD))
@@ -365,13 +366,15 @@ class RawRecords:
                 category=Value(Category.COMMUNICATION.value, output_field=CharField()),
             )
         )
-        fields = [names.get(g, g) for g in group]
-        aggregates = {
-            "n": Count("pk"),
-            "q": Count("pk"),
-            "people": Coalesce(Sum("attendance"), 0, output_field=IntegerField()),
-        }
-        add(events, fields)
+        add(
+            events,
+            fields,
+            {
+                "n": Count("pk"),
+                "q": Count("pk"),
+                "people": Coalesce(Sum("attendance"), 0, output_field=IntegerField()),
+            },
+        )
         out = []
         for key, acc in combined.items():
             out.append(dict(zip(group, key, strict=True)) | acc)
@@ -487,7 +490,7 @@ def build(
         place=place,
         period=period,
         built_at=timezone.now(),
-        figures_as_of=_figures_as_of(),
+        figures_as_of=rollups.figures_as_of(),
         population=population,
         wards=len(wards),
         headline=headline,
@@ -592,11 +595,9 @@ def _strength(place: Place, period: Period, wards: list[Ward], today: dt.date) -
         .exclude(role__in=[Posting.Role.VOLUNTEER, Posting.Role.SPECIAL])
         .values_list("team__ward_id", "start_date", "end_date")
     )
-    weekly = Decimal(settings.SNT_WEEKLY_HOURS)
     available: dict[int, Decimal] = defaultdict(Decimal)
     for ward_id, first, last in postings:
-        days = (min(end, last or end) - max(start, first)).days + 1
-        available[ward_id] += weekly * max(days, 0) / 7
+        available[ward_id] += contracted_hours(first, last, start, end)
     abstracted = dict(
         Abstraction.objects.filter(
             date__gte=start,
@@ -761,10 +762,6 @@ def _stages(
     return {"stages": stages, "overdue_reviews": reviews}
 
 
-def _quarter(day: dt.date) -> dt.date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
 def _confidence(
     place: Place,
     period: Period,
@@ -775,19 +772,19 @@ def _confidence(
     """Engagement volume per quarter beside the borough's (or London's) PAS results."""
     volume: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
     for row in source.totals(place, period, ("month",), engagement_only=True):
-        acc = volume[_quarter(row["month"])]
+        acc = volume[quarter_start(row["month"])]
         acc[0] += row["n"]
         acc[1] += row["people"]
     borough_ids = sorted({w.borough_id for w in wards})
     pas = PasResult.objects.filter(
         borough_id__in=borough_ids,
-        quarter__gte=_quarter(period.start),
-        quarter__lte=_quarter(period.end),
+        quarter__gte=quarter_start(period.start),
+        quarter__lte=quarter_start(period.end),
     )
     measures: dict[tuple[dt.date, str], list[Decimal]] = defaultdict(list)
     for quarter, measure, percent in pas.values_list("quarter", "measure", "percent"):
         measures[(quarter, measure)].append(percent)
-    quarters = sorted({_quarter(m) for m in period.months})
+    quarters = sorted({quarter_start(m) for m in period.months})
     rows = []
     for quarter in quarters:
         events, people = volume.get(quarter, [0, 0])
@@ -823,12 +820,6 @@ def _mean(values: Iterable[Decimal]) -> Decimal | None:
     if not values:
         return None
     return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
-
-
-def _figures_as_of() -> dt.datetime | None:
-    from epic import rollups
-
-    return rollups.figures_as_of()
 
 
 # The cache -------------------------------------------------------------------------------------

@@ -138,11 +138,20 @@ class OfficerAbstractionRate(AbstractionRate):
     posting: Posting
 
 
-def _available_hours(posting: Posting, start: dt.date, end: dt.date) -> Decimal:
-    first = max(start, posting.start_date)
-    last = min(end, posting.end_date) if posting.end_date else end
+def contracted_hours(
+    posting_start: dt.date, posting_end: dt.date | None, start: dt.date, end: dt.date
+) -> Decimal:
+    """SNT_WEEKLY_HOURS a week for each day a posting overlaps [start, end]."""
+    first = max(start, posting_start)
+    last = min(end, posting_end) if posting_end else end
     days = max((last - first).days + 1, 0)
-    return (Decimal(settings.SNT_WEEKLY_HOURS) * days / 7).quantize(Decimal("0.1"))
+    return Decimal(settings.SNT_WEEKLY_HOURS) * days / 7
+
+
+def _available_hours(posting: Posting, start: dt.date, end: dt.date) -> Decimal:
+    return contracted_hours(posting.start_date, posting.end_date, start, end).quantize(
+        Decimal("0.1")
+    )
 
 
 def abstraction_rates(

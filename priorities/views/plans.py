@@ -114,11 +114,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_planned_action(
                 acting_user=request.user,  # type: ignore[arg-type]
                 priority=priority,
-                description=form.cleaned_data["description"],
-                owner=form.cleaned_data["owner"],
-                partner=form.cleaned_data["partner"],
-                due_date=form.cleaned_data["due_date"],
-                status=form.cleaned_data["status"],
+                **form.cleaned_data,  # description, owner, partner, due date, status
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -158,11 +154,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_planned_action(
                 acting_user=request.user,  # type: ignore[arg-type]
                 action=action,
-                description=form.cleaned_data["description"],
-                owner=form.cleaned_data["owner"],
-                partner=form.cleaned_data["partner"],
-                due_date=form.cleaned_data["due_date"],
-                status=form.cleaned_data["status"],
+                **form.cleaned_data,  # description, owner, partner, due date, status
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
