@@ -60,6 +60,12 @@ INSTALLED_APPS = [
     "priorities",
     "epic",
     "crime",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "api",
+    "opendata",
 ]
 
 MIDDLEWARE = [

@@ -26,5 +26,9 @@ urlpatterns = [
     path("", include("panels.urls")),
     path("", include("priorities.urls")),
     path("", include("epic.urls")),
+    # The authenticated API (api/v1/, api/schema/, api/docs/) before the open data, whose
+    # police.uk paths (api/<force>/<id>) would otherwise swallow them.
+    path("api/", include("api.urls")),
+    path("api/", include("opendata.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,9 +15,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from engagement.models import LocalFeature
+from tests.permission_rows import api as api_rows
 from tests.permission_rows import ballots as ballot_rows
 from tests.permission_rows import dashboards as dashboard_rows
 from tests.permission_rows import epic as epic_rows
+from tests.permission_rows import opendata as opendata_rows
 from tests.permission_rows import panels as panel_rows
 from tests.permission_rows import plans as plan_rows
 from tests.world import ROLES, World
@@ -168,6 +170,8 @@ for _rows in (
     plan_rows.ROWS,
     dashboard_rows.ROWS,
     epic_rows.ROWS,
+    opendata_rows.ROWS,
+    api_rows.ROWS,
 ):
     assert not set(_rows) & set(MATRIX), "a URL has two rows"
     MATRIX.update(_rows)
