@@ -34,7 +34,13 @@ class ScopedAdminMixin:
 class UserAdmin(DjangoUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "collar_number", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "collar_number", "email")
-    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("Police", {"fields": ("collar_number",)}))
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        (
+            "Police",
+            {"fields": ("collar_number", "public_bio", "bio_opt_out")},
+        ),
+    )
 
 
 @admin.register(Borough)

@@ -27,6 +27,18 @@ class User(AbstractUser):
         blank=True,
         help_text="Officers' shoulder number; blank for volunteers and panel members.",
     )
+    # Published with the officer's name and rank in the open data (police.uk's "bio"), unless
+    # they opt out: then no biography is published at all, whatever is written here.
+    public_bio = models.TextField(
+        "public biography",
+        blank=True,
+        help_text="Plain text; blank lines separate paragraphs. Shown to the public.",
+    )
+    bio_opt_out = models.BooleanField(
+        "do not publish my biography",
+        default=False,
+        help_text="Keeps the biography off the open data; name and rank are still published.",
+    )
 
     if TYPE_CHECKING:
         postings: RelatedManager[Posting]
