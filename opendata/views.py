@@ -36,9 +36,10 @@ from wards.models import Ward
 
 logger = logging.getLogger(__name__)
 
-# police.uk allows 15 requests a second with bursts of 30. Fixed windows of django-ratelimit
-# approximate that: at most 30 in any one second and 900 (15 a second) in a minute.
-DEFAULT_RATE_LIMITS = "30/s,900/m"
+# police.uk allows 15 requests a second on average (with bursts of 30). Here: 900 a minute
+# from one address, the same average, with bursts allowed within the minute. A comma-separated
+# list of django-ratelimit rates ("30/s,900/m") applies each of them.
+DEFAULT_RATE_LIMITS = "900/m"
 # How long a cached answer may live; the version tokens retire it sooner when data changes.
 DEFAULT_CACHE_SECONDS = 3600
 

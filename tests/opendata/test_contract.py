@@ -4,6 +4,7 @@ call's answer on data.police.uk, read from police.uk's example answers in shared
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,7 +17,7 @@ from tests.world import World
 # The one call without an example answer in shared/data (the fixture library has none):
 # police.uk documents its fields as contact_details (object), description, title, address,
 # type, start_date and end_date (ISO 8601), with description null where there is none.
-POLICE_UK_EVENTS = [
+POLICE_UK_EVENTS: list[dict[str, Any]] = [
     {
         "contact_details": {},
         "description": None,
