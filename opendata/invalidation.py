@@ -132,9 +132,7 @@ class WriteWatcher:
         # Once per transaction: a bulk import writes hundreds of statements. Django drops the
         # callbacks of a rolled-back savepoint from run_on_commit, so a later write in the
         # same transaction registers again.
-        if self.connection.in_atomic_block and any(
-            entry[1] is bumper for entry in self.connection.run_on_commit
-        ):
+        if any(entry[1] is bumper for entry in self.connection.run_on_commit):
             return
         # robust: a cache that is down must not turn a committed write into an error page.
         transaction.on_commit(bumper, using=self.connection.alias, robust=True)
