@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs page's Swagger UI, from PyPI
     "api",
     "opendata",
 ]
@@ -177,6 +178,52 @@ CACHES = {
 # error page, so limits fail open. Behind a proxy, name the header holding the client address.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None
+
+# Django REST framework: the authenticated API under /api/v1/ (see api/ and README "The REST
+# API"). A device sends "Authorization: Token <key>"; the portal's own pages use the session
+# (with CSRF). The token scheme comes first so that a request with neither is told 401 and
+# how to authenticate. Only JSON in and out: no browsable API, no form posts.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api_token_ip": "30/minute", "api_token_user": "10/minute"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# drf-spectacular: the OpenAPI 3 schema at /api/schema/ covers the authenticated API only.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SNT Portal API",
+    "DESCRIPTION": (
+        "The authenticated API of the SNT Portal: EPIC activity and engagement events (log, "
+        "list, correct, delete as your role allows), priorities and reviews, dashboards and "
+        "their tables. Authenticate with `Authorization: Token <key>` (get a key from "
+        "`POST /api/v1/auth/token/` or the portal's API token page) or the portal's session "
+        "with its CSRF token. You see exactly what the portal's pages show you: a record "
+        "outside your area answers 404, one you may see but not change 403."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.authenticated_api_only"],
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityTypeEnum": "epic.catalogue.LOGGED_CHOICES",
+        "CategoryEnum": "epic.catalogue.Category",
+        "EventKindEnum": "engagement.models.EventKind",
+        "ConcernCategoryEnum": "engagement.concerns.ConcernCategory",
+    },
+}
 
 # Email
 EMAIL_BACKEND = envstr(
