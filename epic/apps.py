@@ -6,3 +6,7 @@ class EpicConfig(AppConfig):
 
     def ready(self) -> None:
         from epic import sections  # noqa: F401  (registers the ward-page section)
+        from epic.dashboards import PLACES
+        from wards.models import Borough, Ward
+
+        PLACES.bump_on(Borough, Ward)

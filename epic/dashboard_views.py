@@ -16,8 +16,7 @@ from django.utils.safestring import mark_safe
 
 from epic import dashboards
 from epic.dashboards import Period, Place
-from snt_portal.permissions import Perm, get_object_for, scope_for
-from wards.models import Borough, Ward
+from snt_portal.permissions import Perm, require_place, scope_for
 
 
 def _london(request: HttpRequest) -> Place:
@@ -27,20 +26,21 @@ def _london(request: HttpRequest) -> Place:
 
 
 def _borough(request: HttpRequest, code: str) -> Place:
-    borough = get_object_for(
-        Borough.objects.filter(is_met=True), request.user, Perm.VIEW_DASHBOARD, code=code
-    )
-    return Place.of_borough(borough)
+    place = dashboards.borough_place(code)
+    if place is None:
+        raise Http404("No Met borough has this code.")
+    require_place(request.user, Perm.VIEW_DASHBOARD, borough_id=place.borough_id)
+    return place
 
 
 def _ward(request: HttpRequest, code: str) -> Place:
-    ward = get_object_for(
-        Ward.objects.current().filter(borough__is_met=True),
-        request.user,
-        Perm.VIEW_DASHBOARD,
-        code=code,
+    place = dashboards.ward_place(code)
+    if place is None:
+        raise Http404("No current Met ward has this code.")
+    require_place(
+        request.user, Perm.VIEW_DASHBOARD, borough_id=place.borough_id, ward_id=place.ward_id
     )
-    return Place.of_ward(ward)
+    return place
 
 
 def _period(request: HttpRequest) -> tuple[Period, str | None]:

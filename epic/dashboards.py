@@ -38,11 +38,12 @@ from engagement.concerns import ConcernCategory
 from engagement.tracker import STAGES, State, ward_cycles
 from epic import rollups
 from epic.catalogue import TYPES, Category, Unit
-from epic.models import Activity, BoroughMonth, PasMeasure, PasResult, RollupStatus, WardMonth
+from epic.models import Activity, BoroughMonth, PasMeasure, PasResult, WardMonth
 from epic.pas import quarter_start
 from panels.models import Panel, PanelMembership
 from priorities.models import Priority
 from priorities.rules import categories_by_borough, review_status
+from snt_portal.caching import Generation
 from wards.models import Abstraction, Borough, Posting, Team, Ward
 from wards.selectors import contracted_hours, with_strength
 
@@ -160,6 +161,36 @@ class Place:
         if self.kind == "london":
             return reverse(f"epic:london_{name}", kwargs=kwargs)
         return reverse(f"epic:{self.kind}_{name}", kwargs={"code": self.code, **kwargs})
+
+
+# Met boroughs and current wards by code. Geography changes by import: any save of a ward or
+# a borough makes these stale (epic.apps connects the signals); the key's date covers wards
+# coming into or going out of force.
+PLACES = Generation("epic.places")
+
+
+def ward_place(code: str) -> Place | None:
+    """The current Met ward with this code, as a dashboard place (None if there is none)."""
+    return _place("ward", code)
+
+
+def borough_place(code: str) -> Place | None:
+    """The Met borough with this code, as a dashboard place (None if there is none)."""
+    return _place("borough", code)
+
+
+def _place(kind: Literal["ward", "borough"], code: str) -> Place | None:
+    key = f"epic:place:{kind}:{code}:{timezone.localdate().isoformat()}"
+    return PLACES.get_or_compute(key, lambda: _find_place(kind, code), 24 * 3600)
+
+
+def _find_place(kind: Literal["ward", "borough"], code: str) -> Place | None:
+    if kind == "borough":
+        borough = Borough.objects.filter(is_met=True, code=code).only("pk", "code", "name").first()
+        return None if borough is None else Place.of_borough(borough)
+    wards = Ward.objects.current().filter(borough__is_met=True, code=code)
+    ward = wards.only("pk", "code", "name", "borough").first()
+    return None if ward is None else Place.of_ward(ward)
 
 
 # What a dashboard holds --------------------------------------------------------------------------
@@ -825,49 +856,34 @@ def _mean(values: Iterable[Decimal]) -> Decimal | None:
 # The cache -------------------------------------------------------------------------------------
 
 
-def rollup_version() -> str:
-    status = RollupStatus.objects.order_by("pk").values("refreshed_at", "rebuilt_at").first()
-    if status is None:
-        return "none"
-    stamps = (status["refreshed_at"], status["rebuilt_at"])
-    return "-".join(f"{s.timestamp():.6f}" if s else "0" for s in stamps)
-
-
 def dashboard(place: Place, period: Period, *, today: dt.date | None = None) -> Dashboard:
-    """The dashboard from the cache, built when the rollups changed or it is older than
-    CACHE_SECONDS."""
-    today = today or timezone.localdate()
-    key = f"epic:dashboard:{place.key}:{period.key}:{today}:{rollup_version()}"
-    found = cache.get(key)
-    if isinstance(found, Dashboard):
-        return found
-    built = build(place, period, today)
-    cache.set(key, built, CACHE_SECONDS)
-    return built
+    """The dashboard from the cache, built when the rollups changed (their generation) or it is
+    older than CACHE_SECONDS."""
+    day = today or timezone.localdate()
+    key = f"epic:dashboard:{place.key}:{period.key}:{day}"
+    return rollups.GENERATION.get_or_compute(key, lambda: build(place, period, day), CACHE_SECONDS)
 
 
 def body_html(place: Place, period: Period, *, today: dt.date | None = None) -> str:
-    """The dashboard's sections as HTML, rendered once per place, period, day and rollup
-    version (the same life as the data in ``dashboard``): a cached page costs one cache read.
-    Nothing in it depends on who reads it; access is checked before it is asked for."""
-    today = today or timezone.localdate()
-    key = f"epic:dashboard-html:{place.key}:{period.key}:{today}:{rollup_version()}"
-    found = cache.get(key)
-    if isinstance(found, str):
-        return found
-    board = dashboard(place, period, today=today)
-    html = render_to_string(
-        "epic/dashboard_body.html",
-        {
-            "board": board,
-            "place": place,
-            "period": period,
-            "league_shown": LEAGUE_SHOWN if place.kind == "london" else None,
-            "map_measures": MAP_MEASURES,
-        },
-    )
-    cache.set(key, html, CACHE_SECONDS)
-    return html
+    """The dashboard's sections as HTML, rendered once per place, period, day and rollups
+    generation (the same life as the data in ``dashboard``): a cached page costs one cache
+    read. Nothing in it depends on who reads it; access is checked before it is asked for."""
+    day = today or timezone.localdate()
+
+    def render() -> str:
+        return render_to_string(
+            "epic/dashboard_body.html",
+            {
+                "board": dashboard(place, period, today=day),
+                "place": place,
+                "period": period,
+                "league_shown": LEAGUE_SHOWN if place.kind == "london" else None,
+                "map_measures": MAP_MEASURES,
+            },
+        )
+
+    key = f"epic:dashboard-html:{place.key}:{period.key}:{day}"
+    return rollups.GENERATION.get_or_compute(key, render, CACHE_SECONDS)
 
 
 def warm(today: dt.date | None = None) -> int:
@@ -891,11 +907,14 @@ MAP_MEASURES = (
 
 def map_data(place: Place, period: Period, today: dt.date | None = None) -> dict[str, Any]:
     """GeoJSON of the place's wards (simplified boundaries) with each measure per 1,000."""
-    today = today or timezone.localdate()
-    key = f"epic:map:{place.key}:{period.key}:{today}:{rollup_version()}"
-    found = cache.get(key)
-    if isinstance(found, dict):
-        return found
+    day = today or timezone.localdate()
+    key = f"epic:map:{place.key}:{period.key}:{day}"
+    return rollups.GENERATION.get_or_compute(
+        key, lambda: _map_data(place, period, day), CACHE_SECONDS
+    )
+
+
+def _map_data(place: Place, period: Period, today: dt.date) -> dict[str, Any]:
     wards = list(_wards(place, today))
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for row in SUMMARIES.totals(place, period, ("ward_id", "category")):
@@ -924,13 +943,11 @@ def map_data(place: Place, period: Period, today: dt.date | None = None) -> dict
                 },
             }
         )
-    data = {
+    return {
         "type": "FeatureCollection",
         "measures": [{"key": k, "label": label} for k, label in MAP_MEASURES],
         "features": features,
     }
-    cache.set(key, data, CACHE_SECONDS)
-    return data
 
 
 def _float(value: Decimal | None) -> float | None:

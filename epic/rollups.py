@@ -33,6 +33,7 @@ from django.utils import timezone
 from engagement.models import EngagementEvent
 from epic.catalogue import Category
 from epic.models import Activity, BoroughMonth, DirtyBucket, RollupStatus, WardDay, WardMonth
+from snt_portal.caching import Generation
 from wards.models import Ward
 
 # Engagement events count as the Communication type "engagement:<kind>".
@@ -55,6 +56,10 @@ _WARD_DAY = WardDay._meta.db_table
 _WARD_MONTH = WardMonth._meta.db_table
 _BOROUGH_MONTH = BoroughMonth._meta.db_table
 _TOTALS = "type, category, records, quantity, people"
+
+# What is cached from the summaries (the dashboards) belongs to this generation: each refresh
+# and rebuild replaces it when it commits.
+GENERATION = Generation("epic.rollups")
 
 Bucket = tuple[int, dt.date]
 
@@ -164,6 +169,7 @@ def rebuild(since: dt.date | None = None) -> RebuildReport:
         status = _locked_status()
         status.rebuilt_at = now
         status.save(update_fields=["rebuilt_at"])
+        GENERATION.bump()
     return RebuildReport(
         since=since,
         ward_days=ward_days,
@@ -201,6 +207,7 @@ def _refresh_batch(size: int) -> int:
         status.refreshed_at = now
         status.buckets_refreshed += len(claimed)
         status.save(update_fields=["refreshed_at", "buckets_refreshed"])
+        GENERATION.bump()
     return len(claimed)
 
 

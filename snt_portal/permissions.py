@@ -19,8 +19,11 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
+
+from snt_portal.caching import Generation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -163,6 +166,10 @@ class Area:
     def covers_ward(self, ward_id: int, borough_id: int) -> bool:
         return self.everywhere or ward_id in self.wards or borough_id in self.boroughs
 
+    def covers_borough(self, borough_id: int) -> bool:
+        """The borough page's rule: the whole borough, or a ward in it."""
+        return self.everywhere or borough_id in self.boroughs or borough_id in self.ward_boroughs
+
 
 NOWHERE = Area()
 
@@ -203,31 +210,56 @@ _SCOPE_ATTR = "_snt_scope"
 GrantSource = Callable[["User"], Iterable[Grant]]
 _GRANT_SOURCES: list[GrantSource] = []
 
+# Grants are kept in the cache between requests, in a generation that any change to the rows
+# they come from replaces (the models each source ``depends_on``), and for a day at most: a
+# posting or membership that starts or ends on a date changes them at midnight, which the key's
+# date covers. The lifetime bounds what a change made without signals (a queryset ``update``)
+# could leave stale; the services that change grants call ``forget_scope``, which bumps too.
+GRANTS_CACHE_SECONDS = 300
+GRANTS = Generation("permissions.grants")
 
-def register_grant_source(source: GrantSource) -> GrantSource:
+
+def register_grant_source(
+    source: GrantSource, *, depends_on: Iterable[type[models.Model]] = ()
+) -> GrantSource:
     """Apps say where grants come from (postings, role assignments, panel memberships) in
-    their AppConfig.ready(); the mechanism itself stays in one place."""
+    their AppConfig.ready(), and which models' rows they read: saving or deleting one of those
+    makes every cached scope stale. The mechanism itself stays in one place."""
     if source not in _GRANT_SOURCES:
         _GRANT_SOURCES.append(source)
+    GRANTS.bump_on(*depends_on)
     return source
 
 
+def _grants(user: User) -> tuple[Grant, ...]:
+    return tuple(grant for source in _GRANT_SOURCES for grant in source(user))
+
+
+def _grants_key(user: User) -> str:
+    flags = f"{int(user.is_active)}{int(user.is_superuser)}"
+    return f"permissions:grants:{user.pk}:{flags}:{timezone.localdate().isoformat()}"
+
+
 def scope_for(user: User | AnonymousUser) -> Scope:
-    """The user's scope, computed once per user object (so once per request)."""
+    """The user's scope: computed once per user object (so once per request), and read from
+    the cache while nothing it depends on has changed."""
     if not user.is_authenticated:
         return Scope(grants=())
     cached: Scope | None = getattr(user, _SCOPE_ATTR, None)
     if cached is None:
-        grants = [grant for source in _GRANT_SOURCES for grant in source(user)]
-        cached = Scope(grants=tuple(grants))
+        grants = GRANTS.get_or_compute(
+            _grants_key(user), lambda: _grants(user), GRANTS_CACHE_SECONDS
+        )
+        cached = Scope(grants=grants)
         setattr(user, _SCOPE_ATTR, cached)
     return cached
 
 
 def forget_scope(user: Any) -> None:
-    """Drop a cached scope after the user's postings or roles change."""
+    """Drop cached scopes after the user's postings or roles change."""
     if hasattr(user, _SCOPE_ATTR):
         delattr(user, _SCOPE_ATTR)
+    GRANTS.bump()
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -268,16 +300,44 @@ def get_object_for(
     **lookup: Any,
 ) -> _M:
     """The object if ``user`` holds ``perm`` over it: 404 if they cannot even see it, 403 if
-    they can see it but not do this (a read-only role attempting a write)."""
-    obj = get_visible_or_404(queryset, user, Perm.VIEW_WARD, **lookup)
-    if (
-        perm is not Perm.VIEW_WARD
-        and not queryset.filter(pk=obj.pk).visible_to(user, perm).exists()
-    ):
+    they can see it but not do this (a read-only role attempting a write). One query: whether
+    ``perm`` covers the object comes back with it."""
+    if perm is Perm.VIEW_WARD:
+        return get_visible_or_404(queryset, user, perm, **lookup)
+    area = scope_for(user).area(perm)
+    if area.everywhere or (area.is_empty and not area.ward_boroughs):
+        obj = get_visible_or_404(queryset, user, Perm.VIEW_WARD, **lookup)
+        allowed = area.everywhere
+    else:
+        covered = queryset.model._default_manager.filter(pk=OuterRef("pk"))
+        annotated = queryset.annotate(_snt_allowed=Exists(covered.filter(queryset.scope_q(area))))
+        obj = get_visible_or_404(annotated, user, Perm.VIEW_WARD, **lookup)
+        allowed = bool(getattr(obj, "_snt_allowed"))  # noqa: B009 (an annotation)
+    if not allowed:
         raise PermissionDenied(
             f"Your role does not allow this for this {queryset.model._meta.verbose_name}."
         )
     return obj
+
+
+def require_place(
+    user: User | AnonymousUser, perm: Perm, *, borough_id: int, ward_id: int | None = None
+) -> None:
+    """For a ward or borough already in hand (by its ids, say from a cache): 404 if ``user``
+    cannot see it, 403 if they can but do not hold ``perm`` over it. The rule and the areas of
+    ``get_object_for`` on wards and boroughs, whose ``scope_q`` these ``Area`` tests mirror
+    (tests/test_permissions.py holds the two to the same answers), without a query."""
+    scope = scope_for(user)
+
+    def covers(area: Area) -> bool:
+        if ward_id is None:
+            return area.covers_borough(borough_id)
+        return area.covers_ward(ward_id, borough_id)
+
+    if not covers(scope.area(Perm.VIEW_WARD)):
+        raise Http404("No such place, or not one you may see.")
+    if not covers(scope.area(perm)):
+        raise PermissionDenied("Your role does not allow this here.")
 
 
 def holds(user: User | AnonymousUser, perm: Perm, *, ward_id: int, borough_id: int) -> bool:

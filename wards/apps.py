@@ -7,6 +7,7 @@ class WardsConfig(AppConfig):
 
     def ready(self) -> None:
         from snt_portal.permissions import register_grant_source
+        from wards.models import Posting, RoleAssignment, Team, Ward
         from wards.scoping import grants_for
 
-        register_grant_source(grants_for)
+        register_grant_source(grants_for, depends_on=(Posting, RoleAssignment, Team, Ward))

@@ -61,6 +61,7 @@ class User(AbstractUser):
 
 class BoroughQuerySet(ScopedQuerySet["Borough"]):
     def scope_q(self, area: Area) -> Q:
+        # Area.covers_borough in SQL.
         return Q(pk__in=area.boroughs | area.ward_boroughs)
 
 
@@ -113,6 +114,7 @@ class Cluster(models.Model):
 
 class WardQuerySet(ScopedQuerySet["Ward"]):
     def scope_q(self, area: Area) -> Q:
+        # Area.covers_ward in SQL.
         return area.ward_q("")
 
     def current(self, on: dt.date | None = None) -> WardQuerySet:

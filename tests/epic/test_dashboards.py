@@ -262,11 +262,11 @@ def test_the_query_count_does_not_grow_with_the_data(
     with query_count() as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
-    # Read from the cache, a page costs the session, the user, the user's grants (postings,
-    # role assignments, panel seats) and the rollup version.
+    # Read from the cache, a page costs the session and the user; the user's grants, the place
+    # and the page's sections come from the cache.
     with query_count() as cached:
         client.get(url)
-    assert len(cached) <= 6, "\n".join(q["sql"][:90] for q in cached.captured_queries)
+    assert len(cached) <= 2, "\n".join(q["sql"][:90] for q in cached.captured_queries)
     # And never reads the raw records.
     assert not any("epic_activity" in q["sql"] for q in large.captured_queries)
 
@@ -276,7 +276,7 @@ def test_warming_builds_london_and_every_borough(world: World, query_count: Any)
     assert dashboards.warm() == 3
     with query_count() as warmed:
         dashboards.body_html(Place.london(), dashboards.parse_period("12m"))
-    assert len(warmed) == 1  # the rollup version only
+    assert len(warmed) == 0  # all from the cache, the rollups' generation included
 
 
 @pytest.mark.parametrize("period_key", ["12m", "3m", "prev"])

@@ -1,0 +1,104 @@
+"""The scoping mechanism's shortcuts give the same answers as its querysets, and cached
+grants never outlive a change to the postings, roles and memberships they come from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from snt_portal.permissions import Perm, get_object_for, require_place, scope_for
+from tests.factories import RoleAssignmentFactory
+from tests.world import ROLES, World
+from wards.models import Borough, RoleAssignment, User, Ward
+
+pytestmark = pytest.mark.django_db
+
+
+def _outcome(check: object) -> int:
+    try:
+        check()  # type: ignore[operator]
+    except Http404:
+        return 404
+    except PermissionDenied:
+        return 403
+    return 200
+
+
+@pytest.mark.parametrize("perm", list(Perm))
+def test_require_place_agrees_with_the_querysets(world: World, perm: Perm) -> None:
+    """Dashboards check a cached ward or borough with ``require_place``; every user, place and
+    permission gets the 404/403/200 that ``get_object_for`` gives on the rows themselves."""
+    for role in ROLES[1:]:
+        user = User.objects.get(pk=world.users[role].pk)
+        for ward in (world.a1, world.a2, world.b1):
+            expected = _outcome(lambda w=ward: get_object_for(Ward.objects, user, perm, pk=w.pk))
+            shortcut = _outcome(
+                lambda w=ward: require_place(user, perm, borough_id=w.borough_id, ward_id=w.pk)
+            )
+            assert shortcut == expected, (role, ward.code, perm)
+        for borough in {world.a1.borough, world.b1.borough}:
+            expected = _outcome(
+                lambda b=borough: get_object_for(Borough.objects, user, perm, pk=b.pk)
+            )
+            shortcut = _outcome(lambda b=borough: require_place(user, perm, borough_id=b.pk))
+            assert shortcut == expected, (role, borough.code, perm)
+
+
+def test_a_posting_ended_takes_effect_on_the_next_request(world: World) -> None:
+    pcso = world.users["pcso"]
+    client = Client()
+    client.force_login(pcso)
+    page = reverse("wards:ward_detail", kwargs={"code": world.a1.code})
+    assert client.get(page).status_code == 200
+
+    # Ended by a plain save, as the admin does: no service call to forget anything.
+    world.posting_a1.end_date = timezone.localdate() - dt.timedelta(days=1)
+    world.posting_a1.save()
+    assert client.get(page).status_code == 404
+
+
+def test_a_role_given_takes_effect_on_the_next_request(world: World) -> None:
+    pcso = world.users["pcso"]
+    client = Client()
+    client.force_login(pcso)
+    page = reverse("wards:ward_detail", kwargs={"code": world.b1.code})
+    assert client.get(page).status_code == 404
+
+    assignment = RoleAssignmentFactory.create(
+        user=pcso, role="borough_manager", borough=world.b1.borough
+    )
+    assert client.get(page).status_code == 200
+
+    RoleAssignment.objects.filter(pk=assignment.pk).delete()
+    assert client.get(page).status_code == 404
+
+
+def test_grants_are_read_once_then_served_from_the_cache(world: World, query_count) -> None:
+    manager = world.users["borough_manager"]
+    client = Client()
+    client.force_login(manager)
+    page = reverse("wards:borough_detail", kwargs={"code": world.a1.borough.code})
+    with query_count() as first:
+        assert client.get(page).status_code == 200
+    with query_count() as second:
+        assert client.get(page).status_code == 200
+    grant_tables = ("wards_posting", "wards_roleassignment", "panels_panelmembership")
+
+    def reads_grants(queries: list[dict[str, str]]) -> bool:
+        return any(
+            f'FROM "{table}"' in q["sql"] and "WHERE" in q["sql"] and '"user_id"' in q["sql"]
+            for q in queries
+            for table in grant_tables
+        )
+
+    assert reads_grants(first.captured_queries)
+    assert not reads_grants(second.captured_queries)
+    assert scope_for(User.objects.get(pk=manager.pk)).area(Perm.VIEW_DASHBOARD).boroughs == {
+        world.a1.borough_id
+    }
