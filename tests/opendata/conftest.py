@@ -49,6 +49,16 @@ class PoliceUk:
         return json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
 
 
+# The calls about one neighbourhood: /api/{force}/{id}[/...].
+NEIGHBOURHOOD_CALLS = (
+    "neighbourhood_detail",
+    "neighbourhood_people",
+    "neighbourhood_events",
+    "neighbourhood_priorities",
+    "neighbourhood_boundary",
+)
+
+
 def api_get(client: Client, name: str, **kwargs: str) -> Any:
     """GET an open-data URL by name, asserting a 200 JSON answer; its parsed body."""
     query = kwargs.pop("query", "")

@@ -10,17 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import BoroughFactory, WardFactory
-from tests.opendata.conftest import api_get
+from tests.opendata.conftest import NEIGHBOURHOOD_CALLS, api_get
 from tests.world import World
 from wards.models import Ward
-
-NEIGHBOURHOOD_CALLS = (
-    "neighbourhood_detail",
-    "neighbourhood_people",
-    "neighbourhood_events",
-    "neighbourhood_priorities",
-    "neighbourhood_boundary",
-)
 
 
 def assert_not_found(client: Client, url: str) -> None:

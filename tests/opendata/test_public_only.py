@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
@@ -18,17 +19,9 @@ from tests.factories import (
     PostingFactory,
     UserFactory,
 )
-from tests.opendata.conftest import Published, api_get, met
+from tests.opendata.conftest import NEIGHBOURHOOD_CALLS, Published, api_get, met
 from tests.world import World
 from wards.models import Posting, Team
-
-NEIGHBOURHOOD_CALLS = (
-    "neighbourhood_detail",
-    "neighbourhood_people",
-    "neighbourhood_events",
-    "neighbourhood_priorities",
-    "neighbourhood_boundary",
-)
 
 
 def everything_about(client: Client, code: str) -> str:
@@ -94,43 +87,35 @@ def test_nothing_private_ever_appears(world: World, published: Published) -> Non
     officer = world.users["pcso"]
     officer.email, officer.collar_number = "pcso.officer@met.example", "PCSO 4711"
     officer.save()
-    now = timezone.now()
-    private = [
+    soon, past = timezone.now() + dt.timedelta(days=2), timezone.now() - dt.timedelta(days=2)
+    Kind, Status = EngagementEvent.Kind, EngagementEvent.Status
+    private: dict[str, tuple[str, str, dt.datetime, dict[str, Any]]] = {
+        # title: (kind, status, starts, anything else)
+        "Interview with the key individual": (
+            Kind.KIN_INTERVIEW,
+            Status.PLANNED,
+            soon,
+            {"kin": kin},
+        ),
+        "Reassurance visit to a victim": (
+            Kind.VICTIM_VISIT,
+            Status.PLANNED,
+            soon,
+            {"place": "Flat 3, Pelham House"},
+        ),
+        "Cancelled surgery": (Kind.SURGERY, Status.CANCELLED, soon, {}),
+        "Briefing that already happened": (Kind.STREET_BRIEFING, Status.PLANNED, past, {}),
+    }
+    for title, (kind, status, starts_at, extra) in private.items():
         EngagementEventFactory.create(
             ward=world.a1,
-            status=EngagementEvent.Status.PLANNED,
-            kind=EngagementEvent.Kind.KIN_INTERVIEW,
-            kin=kin,
-            title="Interview with the key individual",
-            starts_at=now + dt.timedelta(days=2),
+            kind=kind,
+            status=status,
+            title=title,
+            starts_at=starts_at,
             created_by=officer,
-        ),
-        EngagementEventFactory.create(
-            ward=world.a1,
-            status=EngagementEvent.Status.PLANNED,
-            kind=EngagementEvent.Kind.VICTIM_VISIT,
-            title="Reassurance visit to a victim",
-            place="Flat 3, Pelham House",
-            starts_at=now + dt.timedelta(days=2),
-            created_by=officer,
-        ),
-        EngagementEventFactory.create(
-            ward=world.a1,
-            status=EngagementEvent.Status.CANCELLED,
-            kind=EngagementEvent.Kind.SURGERY,
-            title="Cancelled surgery",
-            starts_at=now + dt.timedelta(days=2),
-            created_by=officer,
-        ),
-        EngagementEventFactory.create(
-            ward=world.a1,
-            status=EngagementEvent.Status.PLANNED,
-            kind=EngagementEvent.Kind.STREET_BRIEFING,
-            title="Briefing that already happened",
-            starts_at=now - dt.timedelta(days=2),
-            created_by=officer,
-        ),
-    ]
+            **extra,
+        )
     meeting = MeetingFactory.create(panel=world.panel_a1)
     ballot = Ballot.objects.create(meeting=meeting, status=Ballot.Status.OPEN)
     Candidate.objects.create(ballot=ballot, issue="Unlit alley behind the parade", category="noise")
@@ -149,7 +134,7 @@ def test_nothing_private_ever_appears(world: World, published: Published) -> Non
         world.users["panel_chair"].get_full_name(),
         world.users["panel_member"].get_full_name(),
         "Unlit alley behind the parade",
-        *(event.title for event in private),
+        *private,
         "Pelham House",
     ]
     leaked = [secret for secret in secrets if secret and secret in text]
