@@ -7,6 +7,7 @@ stops at start-up with a message instead of misbehaving later.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -72,6 +73,14 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default)
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def envmemory(name: str, default: str) -> str:
+    """A PostgreSQL memory setting such as 256MB or 1GB."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", value):
+        raise ImproperlyConfigured(f"{name} must be an amount like 256MB or 1GB, not {value!r}.")
     return value
 
 

@@ -18,6 +18,7 @@ from snt_portal.env import (
     envfloat,
     envint,
     envlist,
+    envmemory,
     envsecret,
     envstr,
     envurl,
@@ -168,7 +169,13 @@ CELERY_TIMEZONE = TIME_ZONE
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "snt_portal.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is unreachable: the cache only saves work (see
+            # snt_portal.caching), and a page must not wait on it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -198,6 +205,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"api_token_ip": "30/minute", "api_token_user": "10/minute"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Non-ASCII is escaped (\u2026): an error message that repeats a client's invalid text (a
+    # lone surrogate) must still encode.
+    "UNICODE_JSON": False,
 }
 # drf-spectacular: the OpenAPI 3 schema at /api/schema/ covers the authenticated API only.
 SPECTACULAR_SETTINGS = {
@@ -266,6 +276,9 @@ SNT_PAN_BOROUGH_THRESHOLD = envfloat("SNT_PAN_BOROUGH_THRESHOLD", 0.5, minimum=0
 # present: the larger of SNT_PANEL_QUORUM_MIN and this share of its current members, rounded up.
 SNT_PANEL_QUORUM_FRACTION = envfloat("SNT_PANEL_QUORUM_FRACTION", 0.5, minimum=0.0, maximum=1.0)
 SNT_PANEL_QUORUM_MIN = envint("SNT_PANEL_QUORUM_MIN", 3, minimum=1)
+# PostgreSQL work_mem and maintenance_work_mem for a full rollup rebuild (that transaction
+# only): enough to aggregate the raw records in memory, about 2GB at 10 million records.
+SNT_ROLLUP_WORK_MEM = envmemory("SNT_ROLLUP_WORK_MEM", "1GB")
 # Where the shared real data lives (wards, boundaries); seed_demo uses it when present.
 SNT_SHARED_DATA_DIR = Path(envstr("SNT_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 

@@ -4,6 +4,8 @@ grants never outlive a change to the postings, roles and memberships they come f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -20,9 +22,9 @@ from wards.models import Borough, RoleAssignment, User, Ward
 pytestmark = pytest.mark.django_db
 
 
-def _outcome(check: object) -> int:
+def _outcome(check: Callable[..., object], *args: Any, **kwargs: Any) -> int:
     try:
-        check()  # type: ignore[operator]
+        check(*args, **kwargs)
     except Http404:
         return 404
     except PermissionDenied:
@@ -37,16 +39,14 @@ def test_require_place_agrees_with_the_querysets(world: World, perm: Perm) -> No
     for role in ROLES[1:]:
         user = User.objects.get(pk=world.users[role].pk)
         for ward in (world.a1, world.a2, world.b1):
-            expected = _outcome(lambda w=ward: get_object_for(Ward.objects, user, perm, pk=w.pk))
+            expected = _outcome(get_object_for, Ward.objects, user, perm, pk=ward.pk)
             shortcut = _outcome(
-                lambda w=ward: require_place(user, perm, borough_id=w.borough_id, ward_id=w.pk)
+                require_place, user, perm, borough_id=ward.borough_id, ward_id=ward.pk
             )
             assert shortcut == expected, (role, ward.code, perm)
-        for borough in {world.a1.borough, world.b1.borough}:
-            expected = _outcome(
-                lambda b=borough: get_object_for(Borough.objects, user, perm, pk=b.pk)
-            )
-            shortcut = _outcome(lambda b=borough: require_place(user, perm, borough_id=b.pk))
+        for borough in (world.a1.borough, world.b1.borough):
+            expected = _outcome(get_object_for, Borough.objects, user, perm, pk=borough.pk)
+            shortcut = _outcome(require_place, user, perm, borough_id=borough.pk)
             assert shortcut == expected, (role, borough.code, perm)
 
 
