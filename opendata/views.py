@@ -73,7 +73,12 @@ def open_data(view: View) -> View:
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     rates = str(getattr(settings, "SNT_OPENDATA_RATE_LIMITS", DEFAULT_RATE_LIMITS))
     for rate in (part.strip() for part in rates.split(",") if part.strip()):
-        usage = get_usage(request, group="opendata", key="ip", rate=rate, increment=True)
+        try:
+            usage = get_usage(request, group="opendata", key="ip", rate=rate, increment=True)
+        except RedisError:
+            # As RATELIMIT_FAIL_OPEN says for the concern form: no cache, no limit.
+            logger.warning("Open data not rate limited: the cache is not answering.")
+            return None
         if usage is not None and usage["should_limit"]:
             wait = max(int(usage["time_left"]), 1)
             response = JsonResponse(
@@ -104,30 +109,34 @@ def _json(body: bytes) -> HttpResponse:
 
 
 def _cached(request: HttpRequest, build: Callable[[], Answer | None]) -> HttpResponse:
-    """The answer for this URL from the cache, else built (None: 404) and cached."""
+    """The answer for this URL from the cache, else built (None: 404) and cached.
+
+    The cache only saves work: when it does not answer, the answer is built every time.
+    """
+    key = None
     try:
         tokens = invalidation.versions()
-    except RedisError:
-        logger.warning("Open data served without the cache: the cache is not answering.")
-        tokens = None
-    key = ""
-    if tokens is not None:
         # The site's own address is part of the answer (police.uk's URLs are absolute).
-        url = request.build_absolute_uri()
-        digest = hashlib.sha256(url.encode()).hexdigest()
+        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         key = (
             f"opendata:answer:{tokens[invalidation.GEOGRAPHY]}:{tokens[invalidation.CONTENT]}:"
             f"{timezone.localdate().isoformat()}:{digest}"
         )
         body = cache.get(key)
-        if body is not None:
-            return _json(body)
+    except RedisError:
+        logger.warning("Open data built without the cache: the cache is not answering.")
+        body = None
+    if body is not None:
+        return _json(body)
     answer = build()
     if answer is None:
         return _not_found()
     body = json.dumps(answer.data).encode()
-    if key:
-        cache.set(key, body, _timeout(answer))
+    if key is not None:
+        try:
+            cache.set(key, body, _timeout(answer))
+        except RedisError:
+            logger.warning("Open data not cached: the cache is not answering.")
     return _json(body)
 
 

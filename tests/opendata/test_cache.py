@@ -256,3 +256,20 @@ def test_an_events_answer_lasts_until_its_first_event_drops_off(
     assert _timeout(Answer([])) == 3600
     _, expires = events(world.a1)
     assert expires == published.event.ends_at
+
+
+def test_without_the_cache_answers_are_built_every_time(
+    world: World, published: Published, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    client = Client()
+    assert api_get(client, "neighbourhood_detail", **met(world.a1.code))["name"] == "Alpha"
+    assert len(api_get(client, "neighbourhood_people", **met(world.a1.code))) == 4
+    located = client.get(reverse("opendata:locate_neighbourhood"), {"q": "51.495,-0.1"})
+    assert located.json()["neighbourhood"] == world.a1.code
+    assert "the cache is not answering" in caplog.text
