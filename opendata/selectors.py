@@ -114,7 +114,7 @@ def neighbourhood_detail(ward: Ward, *, absolute: Absolute) -> JSON:
             f"{ward.borough.name}."
         ),
         "id": ward.code,
-        # police.uk gives "0" where it has no figure.
+        # Without an estimate (Stratford Olympic Park): "0", still a number in a string.
         "population": str(ward.population or 0),
     }
 
