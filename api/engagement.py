@@ -159,10 +159,32 @@ class ConcernInputSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
-    def to_input(self, data: dict[str, Any]) -> services.ConcernInput:
+    @staticmethod
+    def to_input(data: dict[str, Any]) -> services.ConcernInput:
         return services.ConcernInput(
             category=data["category"], text=data.get("text", ""), location=data.get("location", "")
         )
+
+
+class ConcernsField(serializers.ListField):
+    """Concerns raised at an event, each validated whole (a PATCH is partial, its concerns
+    are not: each needs its category)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=ConcernInputSerializer(), max_length=MAX_CONCERNS, **kwargs)
+
+    def run_child_validation(self, data: list[Any]) -> list[Any]:
+        result: list[Any] = []
+        errors: dict[str, Any] = {}
+        for index, item in enumerate(data):
+            concern = ConcernInputSerializer(data=item)
+            if concern.is_valid():
+                result.append(concern.validated_data)
+            else:
+                errors[str(index)] = concern.errors
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
 
 
 def _when(value: dt.datetime) -> None:
@@ -220,9 +242,7 @@ class EventCreateSerializer(serializers.Serializer[EngagementEvent]):
         help_text="For a KIN interview: the id of the key individual, from the ward's register.",
     )
     notes = serializers.CharField(required=False, allow_blank=True)
-    concerns = serializers.ListField(
-        child=ConcernInputSerializer(), required=False, max_length=MAX_CONCERNS
-    )
+    concerns = ConcernsField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user: User = self.context["request"].user
@@ -279,11 +299,8 @@ class EventUpdateSerializer(serializers.Serializer[EngagementEvent]):
         max_length=200,
     )
     notes = serializers.CharField(required=False, allow_blank=True)
-    add_concerns = serializers.ListField(
-        child=ConcernInputSerializer(),
-        required=False,
-        max_length=MAX_CONCERNS,
-        help_text="Concerns raised at it, added to those already recorded.",
+    add_concerns = ConcernsField(
+        required=False, help_text="Concerns raised at it, added to those already recorded."
     )
 
     instance: EngagementEvent
@@ -368,7 +385,7 @@ class EventViewSet(
             groups_reached=data["groups_reached"],
             kin=data.get("kin"),
             notes=data.get("notes", ""),
-            concerns=[ConcernInputSerializer().to_input(c) for c in data.get("concerns", [])],
+            concerns=[ConcernInputSerializer.to_input(c) for c in data.get("concerns", [])],
         )
         return self._saved(event, status.HTTP_201_CREATED)
 
@@ -392,6 +409,6 @@ class EventViewSet(
             attendance=data.get("attendance", event.attendance),
             groups_reached=data.get("groups_reached", list(event.groups_reached.all())),
             notes=data.get("notes", event.notes),
-            concerns=[ConcernInputSerializer().to_input(c) for c in data.get("add_concerns", [])],
+            concerns=[ConcernInputSerializer.to_input(c) for c in data.get("add_concerns", [])],
         )
         return self._saved(event, status.HTTP_200_OK)

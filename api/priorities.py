@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import django_filters  # type: ignore[import-untyped]
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
@@ -194,11 +194,15 @@ class ReviewViewSet(
         return self._reviews().filter(priority__in=visible.values("pk"))
 
     def get_object(self) -> Review:
-        review = get_object_or_404(self._reviews(), pk=self.kwargs["pk"])
-        # Its priority decides: 404 outside what the user sees, 403 seen but not theirs.
-        get_object_for(
-            Priority.objects.all(), self.request.user, Perm.VIEW_PANEL, pk=review.priority_id
-        )
+        # Its priority decides: 404 outside what the user sees (the same answer as for no
+        # such review), 403 seen but not theirs.
+        try:
+            review = self._reviews().get(pk=self.kwargs["pk"])
+            get_object_for(
+                Priority.objects.all(), self.request.user, Perm.VIEW_PANEL, pk=review.priority_id
+            )
+        except (Review.DoesNotExist, Http404):
+            raise Http404("No review matches the given query.") from None
         return review
 
     @extend_schema(summary="List reviews", description="Latest recorded first.")

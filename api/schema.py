@@ -28,6 +28,11 @@ ERRORS = {
     "429": "Too many attempts: wait the seconds in `Retry-After`, then try again.",
 }
 
+SUCCESS = {
+    "200": "OK.",
+    "201": "Created: the new record, its address in `Location`.",
+    "204": "Done: no body.",
+}
 WRITES = {"POST", "PUT", "PATCH"}
 
 
@@ -52,6 +57,9 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
+        for code, response in responses.items():
+            if not response.get("description") and code in SUCCESS:
+                response["description"] = SUCCESS[code]
         for code in sorted(self.error_codes() - set(responses)):
             body = ValidationErrorSerializer if code == "400" else ErrorSerializer
             response = self._get_response_for_code(  # type: ignore[no-untyped-call]

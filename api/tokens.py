@@ -92,7 +92,7 @@ class ObtainToken(APIView):
     def post(self, request: Request) -> Response:
         by_username = TokenUsernameThrottle()
         if not by_username.allow_request(request, self):
-            self.throttled(request, by_username.wait())
+            self.throttled(request, by_username.wait() or 60.0)
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token = services.token_for(acting_user=serializer.validated_data["user"])

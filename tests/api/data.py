@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
+from engagement.models import Concern, EngagementEvent, Kin
 from epic.catalogue import TYPES
-from epic.models import Activity
+from epic.models import Activity, DirtyBucket
 from panels.models import Panel
 from priorities.models import Priority, PrioritySource, Review
 from tests.factories import MeetingFactory
@@ -60,3 +62,26 @@ def review(of: Priority, panel: Panel, recorded_by: User) -> Review:
         decision=Review.Decision.CONTINUE,
         recorded_by=recorded_by,
     )
+
+
+def activity_state() -> list[tuple[Any, ...]]:
+    """Every EPIC record, its history and the rollup outbox: what a refused write must not
+    touch."""
+    return [
+        tuple(Activity.objects.order_by("pk").values_list()),
+        tuple(Activity.history.order_by("pk").values_list("history_id")),
+        tuple(DirtyBucket.objects.order_by("pk").values_list("ward_id", "day")),
+    ]
+
+
+def event_state() -> list[tuple[Any, ...]]:
+    """Every engagement event, its concerns, officers and groups, the KINs' last contacts and
+    the rollup outbox."""
+    return [
+        tuple(EngagementEvent.objects.order_by("pk").values_list()),
+        tuple(Concern.objects.order_by("pk").values_list()),
+        tuple(EngagementEvent.officers.through.objects.order_by("pk").values_list()),
+        tuple(EngagementEvent.groups_reached.through.objects.order_by("pk").values_list()),
+        tuple(Kin.objects.order_by("pk").values_list("last_contact_on")),
+        tuple(DirtyBucket.objects.order_by("pk").values_list("ward_id", "day")),
+    ]

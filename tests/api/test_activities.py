@@ -33,15 +33,6 @@ def _ids(response: Any) -> set[int]:
     return {row["id"] for row in response.json()["results"]}
 
 
-def _snapshot() -> list[tuple[Any, ...]]:
-    """Every record, its history and the rollup outbox: what a refused write must not touch."""
-    return [
-        tuple(Activity.objects.order_by("pk").values_list()),
-        tuple(Activity.history.order_by("pk").values_list("history_id")),
-        tuple(DirtyBucket.objects.order_by("pk").values_list("ward_id", "day")),
-    ]
-
-
 @pytest.fixture
 def records(world: World) -> dict[str, Activity]:
     DirtyBucket.objects.all().delete()
@@ -255,12 +246,12 @@ def test_an_officer_is_named_by_collar_number_too(world: World, token_client: Cl
 def test_invalid_records_are_400s_naming_the_field_and_save_nothing(
     world: World, token_client: Clients, change: dict[str, Any], field: str, message: str
 ) -> None:
-    before = _snapshot()
+    before = data.activity_state()
     body = {"ward": world.a1.code, "type": "arrest", "quantity": "1", **change}
     response = token_client("pcso").post(LIST, body)
     assert response.status_code == 400
     assert message in " ".join(response.json()[field])
-    assert _snapshot() == before
+    assert data.activity_state() == before
 
 
 def test_the_officer_must_have_been_on_the_team_that_day(
@@ -320,7 +311,7 @@ def test_a_body_that_is_not_an_object_or_not_json(world: World, token_client: Cl
 def test_who_may_log_where(
     world: World, token_client: Clients, role: str, ward: str, status: int
 ) -> None:
-    before = _snapshot()
+    before = data.activity_state()
     target = getattr(world, ward)
     officer = {"a1": "pcso", "a2": world.posting_a2.person.username, "b1": "x"}[ward]
     response = token_client(role).post(
@@ -328,7 +319,7 @@ def test_who_may_log_where(
     )
     assert response.status_code == status, response.json()
     if status != 201:
-        assert _snapshot() == before
+        assert data.activity_state() == before
 
 
 def test_a_ward_the_user_sees_but_may_not_log_in_is_a_403(
@@ -340,7 +331,7 @@ def test_a_ward_the_user_sees_but_may_not_log_in_is_a_403(
         role=RoleAssignment.Role.BOROUGH_MANAGER,
         borough=world.b1.borough,
     )
-    before = _snapshot()
+    before = data.activity_state()
     response = token_client("pcso").post(
         LIST,
         {
@@ -351,7 +342,7 @@ def test_a_ward_the_user_sees_but_may_not_log_in_is_a_403(
         },
     )
     assert response.status_code == 403
-    assert _snapshot() == before
+    assert data.activity_state() == before
 
 
 # --- correcting and deleting ----------------------------------------------------------------------
@@ -425,10 +416,10 @@ def test_refused_corrections_change_nothing(
 ) -> None:
     if str(change.get("ward", "")).startswith("__"):
         change = {"ward": getattr(world, change["ward"].strip("_")).code}
-    before = _snapshot()
+    before = data.activity_state()
     response = token_client(role).patch(_detail(records[record]), change)
     assert response.status_code == status, response.json()
-    assert _snapshot() == before
+    assert data.activity_state() == before
 
 
 @pytest.mark.parametrize(
@@ -448,10 +439,10 @@ def test_refused_corrections_change_nothing(
 def test_refused_deletions_change_nothing(
     token_client: Clients, records: dict[str, Activity], role: str, record: str, status: int
 ) -> None:
-    before = _snapshot()
+    before = data.activity_state()
     response = token_client(role).delete(_detail(records[record]))
     assert response.status_code == status
-    assert _snapshot() == before
+    assert data.activity_state() == before
 
 
 @pytest.mark.parametrize(
