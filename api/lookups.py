@@ -13,7 +13,7 @@ from wards.models import Team, User, Ward, WardQuerySet
 # Primary keys are 64-bit: a larger id in a body is refused, not sent to the database.
 MAX_ID = 2**63 - 1
 
-NO_WARD = "Enter the ONS code of a current ward you may see (like E05013714)."
+NO_WARD = "Enter the ONS code of a current ward you may see (like E05013628)."
 
 
 def visible_ward(
