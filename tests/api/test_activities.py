@@ -181,7 +181,11 @@ def test_logging_goes_through_the_service(world: World, token_client: Clients) -
         world.users["pcso"],
         world.users["pcso"],
     )
-    assert (activity.type, activity.category, activity.quantity) == ("stop_search", "E", 2)
+    assert (activity.type, activity.category, activity.quantity) == (
+        "stop_search",
+        "E",
+        Decimal(2),
+    )
     assert activity.note == "By the station"
     assert activity.source == Activity.Source.API
     assert body["can_change"] is True
@@ -359,7 +363,7 @@ def test_correcting_goes_through_the_service(
     )
     assert response.status_code == 200, response.json()
     activity.refresh_from_db()
-    assert (activity.quantity, activity.date, activity.type) == (3, new_day, "arrest")
+    assert (activity.quantity, activity.date, activity.type) == (Decimal(3), new_day, "arrest")
     assert {(world.a1.pk, old_day), (world.a1.pk, new_day)} <= set(
         DirtyBucket.objects.values_list("ward_id", "day")
     )
