@@ -9,4 +9,4 @@ class EpicConfig(AppConfig):
         from epic.dashboards import PLACES
         from wards.models import Borough, Ward
 
-        PLACES.bump_on(Borough, Ward)
+        PLACES.watch(Borough, Ward)

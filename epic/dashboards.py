@@ -163,9 +163,9 @@ class Place:
         return reverse(f"epic:{self.kind}_{name}", kwargs={"code": self.code, **kwargs})
 
 
-# Met boroughs and current wards by code. Geography changes by import: any save of a ward or
-# a borough makes these stale (epic.apps connects the signals); the key's date covers wards
-# coming into or going out of force.
+# Met boroughs and current wards by code. Geography changes by import: any write to wards or
+# boroughs makes these stale (epic.apps watches them); the key's date covers wards coming into
+# or going out of force.
 PLACES = Generation("epic.places")
 
 

@@ -59,7 +59,7 @@ _BOROUGH_MONTH = BoroughMonth._meta.db_table
 _TOTALS = "type, category, records, quantity, people"
 
 # What is cached from the summaries (the dashboards) belongs to this generation: each refresh
-# and rebuild replaces it when it commits.
+# and rebuild replaces it (see snt_portal.caching).
 GENERATION = Generation("epic.rollups")
 
 Bucket = tuple[int, dt.date]

@@ -210,11 +210,11 @@ _SCOPE_ATTR = "_snt_scope"
 GrantSource = Callable[["User"], Iterable[Grant]]
 _GRANT_SOURCES: list[GrantSource] = []
 
-# Grants are kept in the cache between requests, in a generation that any change to the rows
-# they come from replaces (the models each source ``depends_on``), and for a day at most: a
-# posting or membership that starts or ends on a date changes them at midnight, which the key's
-# date covers. The lifetime bounds what a change made without signals (a queryset ``update``)
-# could leave stale; the services that change grants call ``forget_scope``, which bumps too.
+# Grants are kept in the cache between requests, in a generation that any write to the tables
+# they come from replaces (the models each source ``depends_on``; see snt_portal.caching), and
+# for the day: a posting or membership that starts or ends on a date changes them at midnight,
+# which the key's date covers. The short lifetime bounds what a change made outside Django (SQL
+# typed into psql) could leave stale.
 GRANTS_CACHE_SECONDS = 300
 GRANTS = Generation("permissions.grants")
 
@@ -223,11 +223,11 @@ def register_grant_source(
     source: GrantSource, *, depends_on: Iterable[type[models.Model]] = ()
 ) -> GrantSource:
     """Apps say where grants come from (postings, role assignments, panel memberships) in
-    their AppConfig.ready(), and which models' rows they read: saving or deleting one of those
-    makes every cached scope stale. The mechanism itself stays in one place."""
+    their AppConfig.ready(), and which models' rows they read: a write to one of those makes
+    every cached scope stale. The mechanism itself stays in one place."""
     if source not in _GRANT_SOURCES:
         _GRANT_SOURCES.append(source)
-    GRANTS.bump_on(*depends_on)
+    GRANTS.watch(*depends_on)
     return source
 
 
@@ -256,10 +256,10 @@ def scope_for(user: User | AnonymousUser) -> Scope:
 
 
 def forget_scope(user: Any) -> None:
-    """Drop cached scopes after the user's postings or roles change."""
+    """Drop the scope cached on this user object after their postings or roles change (the
+    shared cache has already seen the write)."""
     if hasattr(user, _SCOPE_ATTR):
         delattr(user, _SCOPE_ATTR)
-    GRANTS.bump()
 
 
 _M = TypeVar("_M", bound=models.Model)

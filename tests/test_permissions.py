@@ -17,7 +17,7 @@ from django.utils import timezone
 from snt_portal.permissions import Perm, get_object_for, require_place, scope_for
 from tests.factories import RoleAssignmentFactory
 from tests.world import ROLES, World
-from wards.models import Borough, RoleAssignment, User, Ward
+from wards.models import Borough, Posting, RoleAssignment, User, Ward
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,43 @@ def test_grants_are_read_once_then_served_from_the_cache(world: World, query_cou
     assert scope_for(User.objects.get(pk=manager.pk)).area(Perm.VIEW_DASHBOARD).boroughs == {
         world.a1.borough_id
     }
+
+
+def test_a_bulk_update_is_seen_as_well(world: World) -> None:
+    """Writes that send no signals (QuerySet.update, as imports and some services do) make
+    cached grants stale all the same: the cache watches the tables, not the models' signals."""
+    client = Client()
+    client.force_login(world.users["pcso"])
+    page = reverse("wards:ward_detail", kwargs={"code": world.a1.code})
+    assert client.get(page).status_code == 200
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Posting.objects.filter(pk=world.posting_a1.pk).update(end_date=yesterday)
+    assert client.get(page).status_code == 404
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "snt_portal.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_pages_work_with_the_cache_unreachable(world: World, settings: Any) -> None:
+    """The cache only saves work: with Redis gone, grants are read from the database on every
+    request, and access is decided exactly as before."""
+    settings.CACHES = DEAD_REDIS
+    client = Client()
+    client.force_login(world.users["pcso"])
+    assert (
+        client.get(reverse("wards:ward_detail", kwargs={"code": world.a1.code})).status_code == 200
+    )
+    assert (
+        client.get(reverse("wards:ward_detail", kwargs={"code": world.b1.code})).status_code == 404
+    )
+    manager = Client()
+    manager.force_login(world.users["borough_manager"])
+    dashboard = reverse("epic:borough_dashboard", kwargs={"code": world.a1.borough.code})
+    assert manager.get(dashboard).status_code == 200
