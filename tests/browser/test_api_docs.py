@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from epic.models import Activity
-from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium)
 from tests.browser.test_sergeant_journey import sign_in
 from tests.world import World
 
@@ -19,7 +18,7 @@ def test_the_docs_page_draws_the_api_and_its_writes_carry_the_csrf_token(
     transactional_db: None,
     world: World,
     live_server,
-    browser,  # noqa: F811
+    browser,
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
