@@ -62,8 +62,8 @@ def versions() -> dict[str, str]:
         token = found.get(key)
         if token is None:
             # add(): of two processes finding the token missing, both keep the first one set.
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            token = cache.get(key)
+            new = uuid.uuid4().hex
+            token = new if cache.add(key, new, timeout=None) else cache.get(key) or new
         tokens[group] = str(token)
     return tokens
 
