@@ -195,7 +195,8 @@ class CSVRenderer(renderers.BaseRenderer):
 
 class _DashboardView(APIView):
     kind: ClassVar[str] = "london"
-    error_codes: ClassVar[tuple[str, ...]] = ("400",)  # a period not on the list
+    # A period not on the list; a place the user may see but not read a dashboard of.
+    error_codes: ClassVar[tuple[str, ...]] = ("400", "403")
 
     def board(self, request: Request, code: str | None) -> tuple[Place, Period, Dashboard]:
         place = place_for(request, self.kind, code)
@@ -216,7 +217,7 @@ class DashboardTableView(_DashboardView):
     """One table of a dashboard: JSON, or CSV with ``?format=csv`` or ``Accept: text/csv``."""
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
-    error_codes: ClassVar[tuple[str, ...]] = ("400", "406")
+    error_codes: ClassVar[tuple[str, ...]] = ("400", "403", "406")
 
     def get(self, request: Request, table: str, code: str | None = None) -> Response:
         place, period, board = self.board(request, code)

@@ -1,9 +1,10 @@
 """The OpenAPI schema (drf-spectacular): only the authenticated API, with every error response.
 
 Each operation documents, besides its success, the errors it can answer (bodies in
-``api.errors``): 401 and 403 wherever a sign-in is needed, 404 wherever the path names an
-object (or a list's page), 400 and 415 on every write, and whatever a view adds in its
-``error_codes`` (a list's filters, a dashboard's period, the token endpoint's 429).
+``api.errors``): 401 wherever a sign-in is needed, 403 where a role can be refused (and on
+every write, for a session without its CSRF token), 404 wherever the path names an object (or
+a list's page), 400 and 415 on every write, and whatever a view adds in its ``error_codes``
+(a list's filters, a dashboard's period and place, the token endpoint's 429).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework.permissions import AllowAny
 
 from api.errors import ErrorSerializer, ValidationErrorSerializer
+from api.permissions import HoldsPerm
 
 ERRORS = {
     "400": "Invalid: the messages name the fields at fault.",
@@ -45,8 +47,12 @@ def authenticated_api_only(endpoints: list[Any], **kwargs: Any) -> list[Any]:
 class AutoSchema(SpectacularAutoSchema):
     def error_codes(self) -> set[str]:
         codes = set(getattr(self.view, "error_codes", ()))
-        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
-            codes |= {"401", "403"}
+        permissions = self.view.get_permissions()
+        if not all(isinstance(p, AllowAny) for p in permissions):
+            codes.add("401")
+            # A role refused, or a session write without its CSRF token.
+            if self.method != "GET" or any(isinstance(p, HoldsPerm) for p in permissions):
+                codes.add("403")
         if "{" in self.path:
             codes.add("404")
         if self.method in WRITES:

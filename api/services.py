@@ -25,7 +25,8 @@ def rotate_token(*, acting_user: User) -> Token:
 
 
 @transaction.atomic
-def revoke_token(*, acting_user: User) -> bool:
-    """Delete the user's token, if any; whether there was one."""
-    deleted, _ = Token.objects.filter(user=acting_user).delete()
+def revoke_token(*, acting_user: User, owner: User | None = None) -> bool:
+    """Delete ``owner``'s token (the acting user's own by default: an administrator revokes
+    someone else's from the admin); whether there was one."""
+    deleted, _ = Token.objects.filter(user=owner or acting_user).delete()
     return deleted > 0

@@ -182,3 +182,47 @@ def test_the_portals_session_works_with_its_csrf_token(world: World) -> None:
     token = client.cookies["csrftoken"].value
     made = client.post(LIST, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert made.status_code == 201
+
+
+def test_administrators_revoke_tokens_in_the_admin_but_never_read_them(
+    world: World, token_client: Clients
+) -> None:
+    token_client("pcso").get(LIST)  # the PCSO has a token
+    key = Token.objects.get(user=world.users["pcso"]).key
+    admin = Client()
+    admin.force_login(world.users["admin"])
+    pages = []
+    listing = admin.get(reverse("admin:authtoken_tokenproxy_changelist"))
+    assert listing.status_code == 200
+    pages.append(listing.content.decode())
+    assert "pcso" in pages[0]
+    revoke = reverse("admin:authtoken_tokenproxy_revoke", args=[world.users["pcso"].pk])
+    assert f'href="{revoke}"' in pages[0]
+    confirm = admin.get(revoke)
+    assert confirm.status_code == 200
+    pages.append(confirm.content.decode())
+    # No page of the token's own (each is titled with the key), no adding one.
+    for name, args in (("change", [world.users["pcso"].pk]), ("delete", [world.users["pcso"].pk])):
+        page = admin.get(reverse(f"admin:authtoken_tokenproxy_{name}", args=args))
+        assert page.status_code in (302, 403)
+        pages.append(page.content.decode())
+    assert admin.get(reverse("admin:authtoken_tokenproxy_add")).status_code == 403
+    assert all(key not in page for page in pages)
+
+    assert admin.post(revoke).status_code == 302
+    assert not Token.objects.exists()
+    assert _with(key).get(LIST).status_code == 401
+    assert admin.get(revoke).status_code == 404
+
+
+def test_only_administrators_revoke_others_tokens(world: World, token_client: Clients) -> None:
+    token_client("pcso").get(LIST)
+    revoke = reverse("admin:authtoken_tokenproxy_revoke", args=[world.users["pcso"].pk])
+    sergeant = Client()
+    sergeant.force_login(world.users["sergeant"])
+    assert sergeant.post(revoke).status_code == 302  # to the admin's sign-in
+    assert Token.objects.filter(user=world.users["pcso"]).exists()
+
+
+def test_options_offers_nothing_beyond_the_schema(world: World, token_client: Clients) -> None:
+    assert token_client("admin").options(LIST).status_code == 405

@@ -100,6 +100,31 @@ def test_filters(world: World, token_client: Clients) -> None:
         assert api.get(LIST, bad).status_code == 400
 
 
+def test_the_list_costs_a_fixed_number_of_queries(
+    world: World, token_client: Clients, query_count: Any
+) -> None:
+    api = token_client("sergeant")
+    api.get(LIST)  # the token's first use
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            event = EngagementEventFactory.create(ward=world.a1)
+            event.officers.set([world.users["pc"], world.users["pcso"]])
+            event.groups_reached.set([world.group_a1])
+            Concern.objects.create(
+                ward=world.a1, category="noise", source="engagement", event=event,
+                raised_on=timezone.localdate(),
+            )  # fmt: skip
+
+    add(5)
+    with query_count() as few:
+        assert api.get(LIST).status_code == 200
+    add(20)
+    with query_count() as many:
+        assert api.get(LIST).status_code == 200
+    assert len(many) == len(few) <= 10
+
+
 def test_an_event_reads_with_its_concerns_and_epic_type(
     world: World, token_client: Clients
 ) -> None:

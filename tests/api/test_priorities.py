@@ -54,6 +54,24 @@ def test_lists_hold_what_the_role_may_see(
     assert _ids(api.get(REVIEWS)) == {held[f"review_{name}"].pk for name in sees}
 
 
+def test_the_lists_cost_a_fixed_number_of_queries(
+    world: World, token_client: Clients, held: dict[str, Any], query_count: Any
+) -> None:
+    api = token_client("central_analyst")
+    api.get(PRIORITIES)  # the token's first use
+    counts = []
+    for more in (0, 6):
+        for i in range(more):
+            priority = data.priority(world.a2, issue=f"Issue {i}")
+            PlannedAction.objects.create(priority=priority, description="Patrol", partner="Council")
+            data.review(priority, world.panel_a1, world.users["admin"])
+        with query_count() as queries:
+            assert api.get(PRIORITIES).status_code == 200
+            assert api.get(REVIEWS).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 14
+
+
 def test_a_priority_reads_in_police_uk_terms_with_its_plan(
     world: World, token_client: Clients, held: dict[str, Any]
 ) -> None:
