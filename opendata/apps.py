@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 
 
 class OpendataConfig(AppConfig):
@@ -9,5 +8,5 @@ class OpendataConfig(AppConfig):
     def ready(self) -> None:
         from opendata import invalidation
 
-        # Every database connection reports the writes that retire cached answers.
-        connection_created.connect(invalidation.watch, dispatch_uid="opendata.invalidation")
+        # Writes to the wards, teams, people, events and priorities retire cached answers.
+        invalidation.watch()

@@ -41,7 +41,7 @@ _index: _Index | None = None
 def neighbourhood_at(*, latitude: float, longitude: float, geography: str) -> str | None:
     """The code of the current Met ward containing the point, or None.
 
-    ``geography`` is the current geography token (``opendata.invalidation.versions``). A point
+    ``geography`` is the current geography token (``opendata.invalidation.GEOGRAPHY``). A point
     on the edge between two wards belongs to the one with the lower code, as in the crime
     imports.
     """

@@ -5,8 +5,8 @@ shapes, built by ``opendata.selectors``, and stay out of the authenticated API's
 
 Every call is rate limited per client address, like police.uk's own API; a client over the
 limit gets 429 with a JSON reason and Retry-After. Answers are cached in the Django cache
-(Redis) under the versions of the data they were built from (``opendata.invalidation``), so
-a change shows at once. An unknown force or neighbourhood is a plain 404, as on police.uk.
+(Redis) under the generations of the data they were built from (``opendata.invalidation``),
+so a change shows at once. An unknown force or neighbourhood is a plain 404, as on police.uk.
 """
 
 from __future__ import annotations
@@ -115,13 +115,10 @@ def _cached(request: HttpRequest, build: Callable[[], Answer | None]) -> HttpRes
     """
     key = None
     try:
-        tokens = invalidation.versions()
+        geography, content = invalidation.current()
         # The site's own address is part of the answer (police.uk's URLs are absolute).
         digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        key = (
-            f"opendata:answer:{tokens[invalidation.GEOGRAPHY]}:{tokens[invalidation.CONTENT]}:"
-            f"{timezone.localdate().isoformat()}:{digest}"
-        )
+        key = f"opendata:answer:{geography}:{content}:{timezone.localdate().isoformat()}:{digest}"
         body = cache.get(key)
     except RedisError:
         logger.warning("Open data built without the cache: the cache is not answering.")
@@ -230,11 +227,8 @@ def locate_neighbourhood(request: HttpRequest) -> HttpResponse:
     point, problem = _parse_point(request.GET.get("q", ""))
     if point is None:
         return _bad_request(problem)
-    try:
-        geography = invalidation.versions()[invalidation.GEOGRAPHY]
-    except RedisError:
-        logger.warning("Locating without the cache: the cache is not answering.")
-        geography = "cache-unavailable"
+    # Without a cache the token is new each time, and so is the index: slow, but right.
+    geography = invalidation.GEOGRAPHY.token()
     code = neighbourhood_at(latitude=point[0], longitude=point[1], geography=geography)
     if code is None:
         return _not_found()

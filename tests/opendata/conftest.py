@@ -25,10 +25,10 @@ from tests.world import World
 
 @pytest.fixture(autouse=True)
 def fresh_cache_and_limits(settings: SettingsFixture) -> None:
-    """Each test starts from new cache versions and counts requests from zero.
+    """Each test starts from new cache generations and counts requests from zero.
 
-    Tests run in transactions that are rolled back, never committed, so the data a previous
-    test cached answers from is gone without any commit having changed the versions.
+    A test's rows are rolled back, which no write watcher sees: answers cached from them
+    would otherwise outlive them into the next test.
     """
     bump_all()
     settings.RATELIMIT_CACHE_PREFIX = f"rl:test:{uuid.uuid4().hex}:"
