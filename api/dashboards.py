@@ -223,12 +223,14 @@ class DashboardTableView(_DashboardView):
         place, period, board = self.board(request, code)
         if table not in board.tables:
             raise Http404(f"This dashboard has no table called “{table}”.")
-        data = TableSerializer(board.table(table)).data
-        response = Response(data)
-        if getattr(request.accepted_renderer, "format", None) == "csv":
-            stamp = f"{timezone.localdate():%Y-%m-%d}"
-            filename = f"{place.code or 'london'}-{table}-{period.key}-{stamp}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        found = board.table(table)
+        if getattr(request.accepted_renderer, "format", None) != "csv":
+            return Response(TableSerializer(found).data)
+        # The CSV is the page's export, value for value.
+        response = Response({"headers": found.headers, "rows": found.rows})
+        stamp = f"{timezone.localdate():%Y-%m-%d}"
+        filename = f"{place.code or 'london'}-{table}-{period.key}-{stamp}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
     def handle_exception(self, exc: Exception) -> Response:

@@ -28,10 +28,11 @@ from wards.models import User
 class _TokenThrottle(SimpleRateThrottle):
     def client_address(self, request: Request) -> str:
         # The same client address as the public form's rate limit (RATELIMIT_IP_META_KEY
-        # behind a proxy), never a header a client may set freely.
+        # behind a proxy), never a header a client may set freely: of a list, the last
+        # address, the one the trusted proxy added.
         key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
         value = str(request.META.get(key, "") or request.META.get("REMOTE_ADDR", ""))
-        return value.split(",")[0].strip()
+        return value.split(",")[-1].strip()
 
 
 class TokenAddressThrottle(_TokenThrottle):

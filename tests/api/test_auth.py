@@ -226,3 +226,24 @@ def test_only_administrators_revoke_others_tokens(world: World, token_client: Cl
 
 def test_options_offers_nothing_beyond_the_schema(world: World, token_client: Clients) -> None:
     assert token_client("admin").options(LIST).status_code == 405
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_added(
+    world: World, no_throttle_history: None, settings: object
+) -> None:
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"  # type: ignore[attr-defined]
+    for i in range(30):
+        APIClient().post(
+            OBTAIN,
+            {"username": f"u{i}", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{i}, 192.0.2.1",
+        )
+    # The client's own first entry changed every time; the proxy's did not.
+    response = APIClient().post(
+        OBTAIN, {"username": "pc", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="10.9.9.9, 192.0.2.1"
+    )
+    assert response.status_code == 429
+    other = APIClient().post(
+        OBTAIN, {"username": "pc", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.2"
+    )
+    assert other.status_code == 200

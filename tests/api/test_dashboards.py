@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -67,6 +68,13 @@ def test_a_table_as_csv(world: World, token_client: Clients, logged: None) -> No
     assert lines[2][:4] == ["Prevention", "High-visibility patrol", "1", "2.25 hours"]
     by_accept = api.get(url, HTTP_ACCEPT="text/csv")
     assert by_accept.content == response.content
+    # The same file as the page's export.
+    page = Client()
+    page.force_login(world.users["sergeant"])
+    export = page.get(
+        reverse("epic:ward_export", kwargs={"code": world.a1.code, "table": "epic_by_type"})
+    )
+    assert export.content.decode().splitlines() == response.content.decode().splitlines()
 
 
 def test_london_summary_for_the_central_unit(
