@@ -115,6 +115,8 @@ class ActivityApiFilter(ActivityFilter):
     officer = django_filters.ModelChoiceFilter(
         to_field_name="username", queryset=User.objects.none(), label="Officer (username)"
     )
+    # The page groups the types under their categories; the API lists their keys.
+    type = django_filters.ChoiceFilter(choices=LOGGED_CHOICES, label="Type")
 
     def __init__(
         self,

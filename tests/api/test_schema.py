@@ -138,3 +138,12 @@ def test_the_docs_page_loads_swagger_ui_without_inline_script(world: object) -> 
     # Its assets come from the installed packages, served as static files.
     for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+)"', page):
         assert Client().get(src).status_code == 200, src
+
+
+def test_a_filters_choices_are_the_values_it_takes() -> None:
+    from epic.catalogue import LOGGED_TYPES
+
+    operation = openapi.spec()["paths"]["/api/v1/epic/activities/"]["get"]
+    by_name = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert set(by_name["type"]["enum"]) == {t.key for t in LOGGED_TYPES}
+    assert set(by_name["category"]["enum"]) == {"E", "P", "I", "C"}
