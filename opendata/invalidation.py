@@ -16,8 +16,13 @@ at the write and again when the transaction commits (see ``snt_portal.caching``)
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from snt_portal.caching import Generation, tokens
+
+# The geography token while the cache does not answer (see geography_token).
+NO_CACHE = "no-cache"
 
 GEOGRAPHY = Generation("opendata.geography")
 CONTENT = Generation("opendata.content")
@@ -45,6 +50,20 @@ def current() -> tuple[str, str]:
     """The geography and content tokens, in one round trip."""
     geography, content = tokens([GEOGRAPHY, CONTENT])
     return geography, content
+
+
+def geography_token() -> str:
+    """The geography token, for the point-in-polygon index.
+
+    While the cache does not answer, a fixed one: each process keeps the index it has rather
+    than building one for every request (half a second each), and rebuilds it when the cache
+    is back and its token differs.
+    """
+    try:
+        token = cache.get(GEOGRAPHY.key)
+    except RedisError:
+        return NO_CACHE
+    return str(token) if token else GEOGRAPHY.token()
 
 
 def bump_all() -> None:

@@ -227,8 +227,7 @@ def locate_neighbourhood(request: HttpRequest) -> HttpResponse:
     point, problem = _parse_point(request.GET.get("q", ""))
     if point is None:
         return _bad_request(problem)
-    # Without a cache the token is new each time, and so is the index: slow, but right.
-    geography = invalidation.GEOGRAPHY.token()
+    geography = invalidation.geography_token()
     code = neighbourhood_at(latitude=point[0], longitude=point[1], geography=geography)
     if code is None:
         return _not_found()

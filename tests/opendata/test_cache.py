@@ -226,7 +226,11 @@ def test_an_events_answer_lasts_until_its_first_event_drops_off(
 
 
 def test_without_the_cache_answers_are_built_every_time(
-    world: World, published: Published, settings: Any, caplog: pytest.LogCaptureFixture
+    world: World,
+    published: Published,
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
+    query_count: Callable[[], Any],
 ) -> None:
     settings.CACHES = {
         "default": {
@@ -239,4 +243,8 @@ def test_without_the_cache_answers_are_built_every_time(
     assert len(api_get(client, "neighbourhood_people", **met(world.a1.code))) == 4
     located = client.get(reverse("opendata:locate_neighbourhood"), {"q": "51.495,-0.1"})
     assert located.json()["neighbourhood"] == world.a1.code
+    # The index is kept, not rebuilt for every point.
+    with query_count() as queries:
+        client.get(reverse("opendata:locate_neighbourhood"), {"q": "51.5,-0.095"})
+    assert len(queries) == 0
     assert "the cache is not answering" in caplog.text
