@@ -442,6 +442,7 @@ def test_the_borough_page_costs_the_same_for_more_wards(
         ward = WardFactory.create(borough=world.a1.borough)
         adopt(ward)
         adopt(ward, category="drugs")
+    client.get(url)  # new wards retire the cached grants: read again once
     with query_count() as many:
         client.get(url)
     assert len(many) == len(few) <= 16
