@@ -166,11 +166,13 @@ GROUPS_ONLY = (
 )
 
 
-def bare_group_by(sql: str = GROUP_BY) -> float:
-    """Seconds for ``sql`` at the server's default settings (no session tuning)."""
-    from django.db import connection
+def bare_group_by(sql: str = GROUP_BY, *, work_mem: str | None = None) -> float:
+    """Seconds for ``sql`` at the server's default settings, or with the rebuild's work_mem."""
+    from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if work_mem:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         seconds, _ = timed(lambda: cursor.execute(sql) or cursor.fetchone())
     return seconds
 
@@ -227,6 +229,7 @@ class SizeResult:
 
 
 def measure(size: int, people: dict[str, Any], *, runs: int, day_rows: int) -> SizeResult:
+    from django.conf import settings
     from django.core.cache import cache
     from django.test import Client
     from django.urls import reverse
@@ -242,6 +245,9 @@ def measure(size: int, people: dict[str, Any], *, runs: int, day_rows: int) -> S
     groups_only = min(bare_group_by(GROUPS_ONLY) for _ in range(2))
     print(f"bare GROUP BY:        {group_by:8.2f} s  (count and sum of every group read)")
     print(f"  groups only:        {groups_only:8.2f} s  (sums unread: index-only scan)", flush=True)
+    memory = settings.SNT_ROLLUP_WORK_MEM
+    tuned = min(bare_group_by(work_mem=memory) for _ in range(2))
+    print(f"  at work_mem {memory}: {tuned:8.2f} s  (the rebuild's setting)", flush=True)
     rebuild = min(timed(rollups.rebuild)[0] for _ in range(2))
     print(f"full rebuild:         {rebuild:8.2f} s  ({rebuild / group_by:.2f}x the GROUP BY)")
     add_one_day(day_rows)
