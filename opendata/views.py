@@ -36,12 +36,9 @@ from wards.models import Ward
 
 logger = logging.getLogger(__name__)
 
-# police.uk allows 15 requests a second on average (with bursts of 30). Here: 900 a minute
-# from one address, the same average, with bursts allowed within the minute. A comma-separated
-# list of django-ratelimit rates ("30/s,900/m") applies each of them.
-DEFAULT_RATE_LIMITS = "900/m"
-# How long a cached answer may live; the version tokens retire it sooner when data changes.
-DEFAULT_CACHE_SECONDS = 3600
+# Rates (SNT_OPENDATA_RATE_LIMITS): police.uk allows 15 requests a second on average (with
+# bursts of 30); the default, 900 a minute from one address, is the same average with bursts
+# allowed within the minute. A comma-separated list ("30/s,900/m") applies each rate.
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -71,7 +68,7 @@ def open_data(view: View) -> View:
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
-    rates = str(getattr(settings, "SNT_OPENDATA_RATE_LIMITS", DEFAULT_RATE_LIMITS))
+    rates = settings.SNT_OPENDATA_RATE_LIMITS
     for rate in (part.strip() for part in rates.split(",") if part.strip()):
         try:
             usage = get_usage(request, group="opendata", key="ip", rate=rate, increment=True)
@@ -138,7 +135,7 @@ def _cached(request: HttpRequest, build: Callable[[], Answer | None]) -> HttpRes
 
 
 def _timeout(answer: Answer) -> int:
-    seconds = int(getattr(settings, "SNT_OPENDATA_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
+    seconds: int = settings.SNT_OPENDATA_CACHE_SECONDS
     if answer.expires is not None:
         left = (answer.expires - timezone.now()).total_seconds()
         seconds = min(seconds, max(math.ceil(left), 1))

@@ -84,6 +84,15 @@ def envmemory(name: str, default: str) -> str:
     return value
 
 
+def envrates(name: str, default: str) -> str:
+    """Comma-separated django-ratelimit rates such as 30/s,900/m."""
+    value = os.environ.get(name, default).strip()
+    rates = [part.strip() for part in value.split(",")]
+    if not all(re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", rate) for rate in rates):
+        raise ImproperlyConfigured(f"{name} must be rates like 30/s,900/m, not {value!r}.")
+    return value
+
+
 def envsecret(name: str, default: str = "") -> str:
     """Read NAME, or the contents of the file named by NAME_FILE (Docker/K8s secrets)."""
     path = os.environ.get(f"{name}_FILE")

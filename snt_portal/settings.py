@@ -19,6 +19,7 @@ from snt_portal.env import (
     envint,
     envlist,
     envmemory,
+    envrates,
     envsecret,
     envstr,
     envurl,
@@ -281,6 +282,11 @@ SNT_PANEL_QUORUM_MIN = envint("SNT_PANEL_QUORUM_MIN", 3, minimum=1)
 # PostgreSQL work_mem and maintenance_work_mem for a full rollup rebuild (that transaction
 # only): enough to aggregate the raw records in memory, about 2GB at 10 million records.
 SNT_ROLLUP_WORK_MEM = envmemory("SNT_ROLLUP_WORK_MEM", "1GB")
+# The police.uk-shaped open data (opendata/): django-ratelimit rates per client address,
+# comma-separated (police.uk's average of 15 requests a second by default), and how long an
+# answer may be cached at most (any change to its data retires it sooner).
+SNT_OPENDATA_RATE_LIMITS = envrates("SNT_OPENDATA_RATE_LIMITS", "900/m")
+SNT_OPENDATA_CACHE_SECONDS = envint("SNT_OPENDATA_CACHE_SECONDS", 3600, minimum=1)
 # Where the shared real data lives (wards, boundaries); seed_demo uses it when present.
 SNT_SHARED_DATA_DIR = Path(envstr("SNT_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 

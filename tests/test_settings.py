@@ -107,6 +107,16 @@ def last_line(stderr: str) -> str:
             id="log-level",
         ),
         pytest.param(
+            {"SECRET_KEY": "x", "SNT_ROLLUP_WORK_MEM": "lots"},
+            "SNT_ROLLUP_WORK_MEM must be an amount like 256MB or 1GB, not 'lots'.",
+            id="rollup-work-mem",
+        ),
+        pytest.param(
+            {"SECRET_KEY": "x", "SNT_OPENDATA_RATE_LIMITS": "30/s,fast"},
+            "SNT_OPENDATA_RATE_LIMITS must be rates like 30/s,900/m, not '30/s,fast'.",
+            id="opendata-rates",
+        ),
+        pytest.param(
             {"SECRET_KEY_FILE": "/nonexistent/secret-key"},
             "SECRET_KEY_FILE points at '/nonexistent/secret-key'",
             id="secret-key-file-missing",
