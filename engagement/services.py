@@ -355,9 +355,9 @@ def save_kin(
 
 
 @transaction.atomic
-def erase_kin(*, acting_user: User, kin: Kin) -> Kin:
+def erase_kin(*, acting_user: User | None, kin: Kin) -> Kin:
     """Erase a KIN's personal data; the row, its connection type and its interviews stay as
-    anonymous counts."""
+    anonymous counts. ``acting_user`` is None for the retention job."""
     kin = Kin.objects.select_for_update().get(pk=kin.pk)
     if kin.is_erased:
         return kin

@@ -41,6 +41,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=45),
         "options": {"expires": 3600, "time_limit": 300},
     },
+    # Personal data (privacy/services.py): KINs left uncontacted after their review are erased;
+    # declarations of ended memberships are deleted (a sweep behind panels.end_membership).
+    "nightly-erase-unreviewed-kins": {
+        "task": "privacy.tasks.erase_unreviewed_kins",
+        "schedule": crontab(hour=2, minute=50),
+        "options": {"expires": 3600, "time_limit": 600},
+    },
+    "nightly-delete-ended-declarations": {
+        "task": "privacy.tasks.delete_ended_declarations",
+        "schedule": crontab(hour=2, minute=55),
+        "options": {"expires": 3600, "time_limit": 300},
+    },
     # EPIC summaries: the outbox is drained on commit; this sweep catches writes made while the
     # broker was down, and the nightly run also recomputes the last few days outright.
     "epic-rollups-sweep": {

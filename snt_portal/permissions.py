@@ -84,6 +84,7 @@ class Perm(StrEnum):
     LOG_EPIC = "log_epic"  # record, correct and delete EPIC activity
     UPLOAD_EPIC = "upload_epic"  # a borough's CSV upload of EPIC activity
     VIEW_DASHBOARD = "view_dashboard"  # the borough and pan-London dashboards and their exports
+    EXPORT_PERSONAL_DATA = "export_personal_data"  # subject access: administrators only
 
 
 _READER = {

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # the API docs page's Swagger UI, from PyPI
     "api",
     "opendata",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,8 @@ SNT_ESTABLISHMENT_MODEL = envchoice("SNT_ESTABLISHMENT_MODEL", "2007", ("2007", 
 SNT_WEEKLY_HOURS = envint("SNT_WEEKLY_HOURS", 40, minimum=1)
 # A key individual not contacted for this many days is due for review (seed 004 §33).
 SNT_KIN_REVIEW_DAYS = envint("SNT_KIN_REVIEW_DAYS", 365, minimum=1)
+# A KIN flagged for review and still not contacted this many days later is erased.
+SNT_KIN_ERASE_AFTER_REVIEW_DAYS = envint("SNT_KIN_ERASE_AFTER_REVIEW_DAYS", 90, minimum=1)
 # How long a resident's optional contact details are kept after a public concern submission.
 SNT_PUBLIC_CONTACT_DAYS = envint("SNT_PUBLIC_CONTACT_DAYS", 90, minimum=1)
 # At most this many priorities are active in a ward at once (seed 004 §68: usually three).

@@ -21,6 +21,7 @@ from tests.permission_rows import dashboards as dashboard_rows
 from tests.permission_rows import epic as epic_rows
 from tests.permission_rows import opendata as opendata_rows
 from tests.permission_rows import panels as panel_rows
+from tests.permission_rows import personal_data as personal_data_rows
 from tests.permission_rows import plans as plan_rows
 from tests.world import ROLES, World
 
@@ -172,6 +173,7 @@ for _rows in (
     epic_rows.ROWS,
     opendata_rows.ROWS,
     api_rows.ROWS,
+    personal_data_rows.ROWS,
 ):
     assert not set(_rows) & set(MATRIX), "a URL has two rows"
     MATRIX.update(_rows)
