@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from pytest_django.fixtures import Settings as SettingsFixture
 
 from panels import selectors, services
@@ -260,7 +261,7 @@ def test_recording_attendance_on_the_page(world: World) -> None:
     assert "Public attending 14" in page
     assert "Organisations present Council ASB team Housing association" in page
     for x in members:
-        assert f"{x.user.display_name}: {statuses[x.pk]}" in page
+        assert escape(f"{x.user.display_name}: {statuses[x.pk]}") in page
     m.refresh_from_db()
     assert (m.status, m.public_attendees) == (Meeting.Status.HELD, 14)
     assert dict(m.attendance.values_list("membership_id", "status")) == statuses
@@ -330,7 +331,7 @@ def test_a_member_whose_term_started_later_is_not_on_an_earlier_meetings_list(
     seat(world.panel_a1, name="New Comer", term_start=timezone.localdate())
     m = meeting(world.panel_a1, days=10, status=Meeting.Status.SCHEDULED)
     page = content(role_client(world, "panel_chair").get(meeting_url(m, "meeting_attendance")))
-    assert world.users["panel_member"].display_name in page
+    assert escape(world.users["panel_member"].display_name) in page
     assert "New Comer" not in page
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from engagement.models import EngagementEvent
 from panels.models import DiversityDeclaration, Meeting, PanelMembership
@@ -127,7 +128,7 @@ def test_the_page_needs_no_sign_in_and_shows_what_the_public_should_see(
         ("pcso", "PCSO"),
         ("inspector", "Inspector"),
     ):
-        assert world.users[role].display_name in page
+        assert escape(world.users[role].display_name) in page
         assert rank in page
     # Priorities and what is being done (not what was dropped), resolved ones and the action.
     for text in (

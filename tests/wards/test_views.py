@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.factories import AbstractionFactory, PostingFactory, UserFactory, WardFactory
 from tests.world import World
@@ -35,8 +36,8 @@ def test_ward_page_shows_the_team_and_hides_other_wards(world: World, sergeant: 
         reverse("wards:ward_detail", kwargs={"code": world.a1.code})
     ).content.decode()
     for role in ("pcso", "pc", "sergeant", "inspector"):
-        assert world.users[role].display_name in page
-    assert world.posting_b1.person.display_name not in page
+        assert escape(world.users[role].display_name) in page
+    assert escape(world.posting_b1.person.display_name) not in page
     assert "Add a posting" in page and "Record an abstraction" in page
 
 
@@ -46,7 +47,7 @@ def test_panel_members_see_the_team_but_not_abstractions(world: World, client: C
     )
     client.force_login(world.users["panel_member"])
     page = client.get(reverse("wards:ward_detail", kwargs={"code": world.a1.code})).content.decode()
-    assert world.users["pcso"].display_name in page
+    assert escape(world.users["pcso"].display_name) in page
     assert "Abstractions" not in page and "Op Bluebell" not in page
     assert "Add a posting" not in page
 
@@ -163,7 +164,7 @@ def test_end_a_posting_keeps_its_history(world: World, sergeant: Client) -> None
     page = sergeant.get(
         reverse("wards:ward_detail", kwargs={"code": world.a1.code})
     ).content.decode()
-    assert "Moved to response" not in page or world.users["pcso"].display_name in page
+    assert "Moved to response" not in page or escape(world.users["pcso"].display_name) in page
 
 
 def test_record_an_abstraction_and_see_it_listed_with_the_rate(
