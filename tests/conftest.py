@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
+
+from tests.api import openapi
 
 pytest_plugins = ["tests.world"]
 
@@ -52,3 +56,17 @@ def tasks_inline() -> Iterator[None]:
         yield
     finally:
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def responses_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every API response any test receives (the API tests, the permission matrix, …) must be
+    documented by the schema and match it (tests/api/openapi.py)."""
+    original = Client.request
+
+    def checked(self: Client, **request: Any) -> Any:
+        response = original(self, **request)
+        openapi.check(request["REQUEST_METHOD"], request["PATH_INFO"], response)  # type: ignore[arg-type]
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
