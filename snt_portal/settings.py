@@ -6,6 +6,7 @@ in-process. Set DATABASE_URL and REDIS_URL for PostgreSQL and a real broker.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,18 +71,24 @@ INSTALLED_APPS = [
     "api",
     "opendata",
     "privacy",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "snt_portal.middleware.DatabaseUnavailableMiddleware",  # 503 while the database is down
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session 12 hours (SNT_SESSION_MAX_HOURS) after sign-in, however busy.
+    "snt_portal.sessions.AbsoluteSessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the sign-in page with the lockout message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "snt_portal.urls"
@@ -119,6 +126,27 @@ AUTH_USER_MODEL = "wards.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: a locked-out username and address is refused before the password is
+# checked (snt_portal/sessions.py). See README "Sign-in, sessions and lockout".
+AUTHENTICATION_BACKENDS = [
+    "snt_portal.sessions.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("SNT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SNT_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+# Username and address together: guessing at one account from one place locks that pair only,
+# never everyone behind a police station's shared address, nor the account from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "snt_portal.sessions.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "snt_portal.sessions.client_address"
+
+# Sessions end after SNT_SESSION_IDLE_MINUTES without a request (every request renews the
+# cookie and the stored expiry) and SNT_SESSION_MAX_HOURS after sign-in, whatever the activity.
+SNT_SESSION_IDLE_MINUTES = envint("SNT_SESSION_IDLE_MINUTES", 30, minimum=1)
+SNT_SESSION_MAX_HOURS = envint("SNT_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SNT_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -260,7 +288,18 @@ SESSION_COOKIE_SECURE = not DEBUG and envbool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, unless SECURE_COOKIES=false (plain HTTP on a laptop) or DEBUG says otherwise. The
+# container's own health check asks over plain HTTP, so /healthz is never redirected.
+SECURE_SSL_REDIRECT = not DEBUG and envbool("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint(
+    "SECURE_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
 
 # Domain settings.
 # Which establishment model this deployment measures strength against ("2007" or "2016").
