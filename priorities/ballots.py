@@ -364,7 +364,11 @@ def open_ballot(*, acting_user: User, ballot: Ballot) -> Ballot:
 
     ballot_id = ballot.pk
     # Robust: the ballot is open whether or not the broker takes the email job right now.
-    transaction.on_commit(lambda: tasks.send_ballot_opened.delay(ballot_id), robust=True)
+    # ignore_result: opening a ballot must not wait on the result store when Redis is down.
+    transaction.on_commit(
+        lambda: tasks.send_ballot_opened.apply_async((ballot_id,), ignore_result=True),
+        robust=True,
+    )
     return ballot
 
 

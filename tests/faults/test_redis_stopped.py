@@ -264,13 +264,6 @@ def test_records_saved_while_redis_is_stopped_are_kept_and_the_dashboards_catch_
     assert _shown_records(html, Category.COMMUNICATION) == raw[Category.COMMUNICATION]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known fault: with Redis down each save waits ~19 s in Celery's Redis result "
-    "backend (on_task_call subscribes to the result and retries 20 times at 1 s) before "
-    "the robust on-commit hook gives up; fix: publish the refresh with ignore_result=True "
-    "or bound CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS['retry_policy']",
-)
 def test_a_save_while_redis_is_stopped_does_not_wait_on_the_result_store(
     world: World, redis_server: RedisServer, portal_on_private_redis: None
 ) -> None:
