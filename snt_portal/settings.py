@@ -141,12 +141,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "snt_portal.sessions.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "snt_portal.sessions.client_address"
 
-# Sessions end after SNT_SESSION_IDLE_MINUTES without a request (every request renews the
-# cookie and the stored expiry) and SNT_SESSION_MAX_HOURS after sign-in, whatever the activity.
+# Sessions end after SNT_SESSION_IDLE_MINUTES without a request (snt_portal.sessions renews the
+# cookie and the stored expiry, at most once a minute) and SNT_SESSION_MAX_HOURS after sign-in,
+# whatever the activity.
 SNT_SESSION_IDLE_MINUTES = envint("SNT_SESSION_IDLE_MINUTES", 30, minimum=1)
 SNT_SESSION_MAX_HOURS = envint("SNT_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SNT_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
