@@ -228,7 +228,7 @@ def test_records_saved_while_redis_is_stopped_are_kept_and_the_dashboards_catch_
     page = officer.get(response["Location"])  # the page the officer lands on
     assert page.status_code == 200
     assert "Street briefing logged for Alpha" in page.content.decode()
-    assert time.monotonic() - started < 2 * HANG_LIMIT  # slow (see below), but no hang
+    assert time.monotonic() - started < 2 * HANG_LIMIT  # no hang (and no wait: see the test below)
 
     # Saved, and waiting in the outbox for a refresh that could not be sent.
     assert Activity.objects.filter(ward=world.a1, date=yesterday).count() == 1
