@@ -45,7 +45,10 @@ SETUP = "import django; django.setup()"
 
 
 def start_django(code: str = SETUP, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    # Not this process's settings variables, nor the browser tests' relaxed async guard
+    # (DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly reports).
+    dropped = {*SETTINGS_VARIABLES, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {key: value for key, value in os.environ.items() if key not in dropped}
     clean["DJANGO_SETTINGS_MODULE"] = "snt_portal.settings"
     return subprocess.run(
         [sys.executable, "-c", code],
