@@ -41,6 +41,16 @@ def test_ward_page_shows_the_team_and_hides_other_wards(world: World, sergeant: 
     assert "Add a posting" in page and "Record an abstraction" in page
 
 
+def test_a_name_with_an_apostrophe_is_shown_as_written(world: World, sergeant: Client) -> None:
+    pcso = world.users["pcso"]
+    pcso.last_name = "O'Brien"
+    pcso.save()
+    response = sergeant.get(reverse("wards:ward_detail", kwargs={"code": world.a1.code}))
+    page = response.content.decode()
+    assert f"{pcso.first_name} O&#x27;Brien" in page  # escaped once: shows as O'Brien
+    assert "&amp;#x27;" not in page
+
+
 def test_panel_members_see_the_team_but_not_abstractions(world: World, client: Client) -> None:
     AbstractionFactory.create(
         posting=world.posting_a1, authorised_by=world.users["sergeant"], details="Op Bluebell"
