@@ -311,13 +311,7 @@ class ActivityViewSet(
         row = serializer.to_input(user)
         activity = services.log_activity(
             acting_user=user,
-            officer=row.officer,
-            ward=row.ward,
-            date=row.date,
-            type=row.type,
-            quantity=row.quantity,
-            priority=row.priority,
-            note=row.note,
+            **row.as_kwargs(),
             source=Activity.Source.API,
         )
         return self._saved(activity, status.HTTP_201_CREATED)
@@ -343,13 +337,7 @@ class ActivityViewSet(
         services.update_activity(
             acting_user=user,
             activity=activity,
-            officer=row.officer,
-            ward=row.ward,
-            date=row.date,
-            type=row.type,
-            quantity=row.quantity,
-            priority=row.priority,
-            note=row.note,
+            **row.as_kwargs(),
         )
         return self._saved(activity, status.HTTP_200_OK)
 

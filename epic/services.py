@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -61,6 +62,10 @@ class ActivityInput:
     quantity: Decimal
     priority: Priority | None = None
     note: str = ""
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """The fields as ``log_activity`` and ``update_activity`` take them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 class RowErrors(ValidationError):

@@ -133,13 +133,7 @@ def activity_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             activity = services.log_activity(
                 acting_user=user,
-                officer=row.officer,
-                ward=ward,
-                date=row.date,
-                type=row.type,
-                quantity=row.quantity,
-                priority=row.priority,
-                note=row.note,
+                **row.as_kwargs(),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -290,13 +284,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_activity(
                 acting_user=user,
                 activity=activity,
-                officer=row.officer,
-                ward=row.ward,
-                date=row.date,
-                type=row.type,
-                quantity=row.quantity,
-                priority=row.priority,
-                note=row.note,
+                **row.as_kwargs(),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

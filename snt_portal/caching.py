@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -123,11 +123,6 @@ def get_or_compute(
     except Exception:
         logger.warning("Cache unreachable: not caching %s", key, exc_info=True)
     return value
-
-
-def bump_all(generations: Iterable[Generation]) -> None:
-    for generation in generations:
-        generation.bump()
 
 
 # --- seeing writes -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -124,8 +125,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
-def test_ping_runs_in_the_worker_process(celery_client: Celery, worker: Worker) -> None:
-    result = celery_client.send_task("snt_portal.tasks.ping", queue=worker.queue)
+def run_task(client: Celery, worker: Worker, name: str, task_id: str | None = None) -> Any:
+    """Send task ``name`` to the worker's own queue and return its result, failing the test
+    if the worker dies or takes longer than RESULT_TIMEOUT."""
+    result = client.send_task(name, queue=worker.queue, task_id=task_id)
     try:
         deadline = time.monotonic() + RESULT_TIMEOUT
         while not result.ready():
@@ -135,12 +138,17 @@ def test_ping_runs_in_the_worker_process(celery_client: Celery, worker: Worker) 
                 pytest.fail(f"no result after {RESULT_TIMEOUT}s:\n{worker.log_tail()}")
             time.sleep(0.1)
         assert result.successful(), worker.log_tail()
-        answer = result.get(timeout=5)
+        return result.get(timeout=5)
     finally:
         result.forget()
+
+
+def test_ping_runs_in_the_worker_process(celery_client: Celery, worker: Worker) -> None:
+    task_id = str(uuid.uuid4())
+    answer = run_task(celery_client, worker, "snt_portal.tasks.ping", task_id)
 
     # --pool=solo runs tasks in the worker's main process: the pid we started, not ours.
     assert answer["pid"] == str(worker.process.pid)
     assert answer["pid"] != str(os.getpid())
     assert answer["pong"]
-    assert f"Task snt_portal.tasks.ping[{result.id}] succeeded" in worker.log.read_text()
+    assert f"Task snt_portal.tasks.ping[{task_id}] succeeded" in worker.log.read_text()

@@ -31,7 +31,7 @@ from kombu.exceptions import OperationalError
 from epic import rollups, tasks
 from epic.models import Activity, DirtyBucket, WardDay
 from tests.epic.test_rollups import add_activity, assert_rollups_match_raw
-from tests.test_celery import BASE_DIR, Worker, _stop, _wait_until_ready
+from tests.test_celery import BASE_DIR, Worker, _stop, _wait_until_ready, run_task
 from tests.world import World
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -117,19 +117,7 @@ def worker(start_worker: Callable[[], Worker]) -> Worker:
 
 
 def run_refresh(client: Celery, worker: Worker, task_id: str | None = None) -> Any:
-    result = client.send_task("epic.tasks.refresh_rollups", queue=worker.queue, task_id=task_id)
-    try:
-        deadline = time.monotonic() + RESULT_TIMEOUT
-        while not result.ready():
-            if worker.process.poll() is not None:
-                pytest.fail(f"celery worker died mid-task:\n{worker.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"no result after {RESULT_TIMEOUT}s:\n{worker.log_tail()}")
-            time.sleep(0.1)
-        assert result.successful(), worker.log_tail()
-        return result.get(timeout=5)
-    finally:
-        result.forget()
+    return run_task(client, worker, "epic.tasks.refresh_rollups", task_id)
 
 
 def write(world: World, day: dt.date, quantity: int = 1) -> None:

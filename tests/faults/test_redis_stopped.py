@@ -39,7 +39,7 @@ from tests.engagement.test_events import _event_data
 from tests.epic.test_dashboards import _by_category, _raw_by_category, _shown_records
 from tests.epic.test_logging import _quick
 from tests.epic.test_rollups_celery import start_worker  # noqa: F401  (a fixture)
-from tests.test_celery import Worker
+from tests.test_celery import Worker, run_task
 from tests.world import World
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -164,22 +164,6 @@ def celery_client(redis_server: RedisServer) -> Iterator[Celery]:
     client.close()
 
 
-def _run(client: Celery, worker: Worker, name: str) -> Any:
-    result = client.send_task(name, queue=worker.queue)
-    try:
-        deadline = time.monotonic() + RESULT_TIMEOUT
-        while not result.ready():
-            if worker.process.poll() is not None:
-                pytest.fail(f"celery worker died mid-task:\n{worker.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"no result after {RESULT_TIMEOUT}s:\n{worker.log_tail()}")
-            time.sleep(0.1)
-        assert result.successful(), worker.log_tail()
-        return result.get(timeout=5)
-    finally:
-        result.forget()
-
-
 def _success_messages(response: Any) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "success"]
 
@@ -241,7 +225,7 @@ def test_records_saved_while_redis_is_stopped_are_kept_and_the_dashboards_catch_
     redis_server.start()
     assert redis.Redis.from_url(redis_server.url).dbsize() > 0
     worker = start_worker()
-    _run(celery_client, worker, "epic.tasks.reconcile_rollups")
+    run_task(celery_client, worker, "epic.tasks.reconcile_rollups")
     assert not DirtyBucket.objects.exists()
 
     # The web process's Celery app recovered without a restart: a new save sends its refresh.
@@ -253,7 +237,7 @@ def test_records_saved_while_redis_is_stopped_are_kept_and_the_dashboards_catch_
     )
     assert response.status_code == 302
     assert broker.llen("celery") == queued + 1
-    assert _run(celery_client, worker, "epic.tasks.refresh_rollups") == 1
+    assert run_task(celery_client, worker, "epic.tasks.refresh_rollups") == 1
 
     raw = _raw_by_category(period, [world.a1, world.a2])
     assert raw[Category.ENFORCEMENT] == before[Category.ENFORCEMENT] + 2
