@@ -7,11 +7,11 @@ queries of the other apps (strength, panels, priorities, the seven stages, PAS r
 fixed number of queries whatever the volume of activity; it never reads ``Activity`` or the
 engagement events.
 
-``dashboard`` caches what ``build`` returns, per place and period, under the rollups' version
-(``RollupStatus``): a refresh or a rebuild of the rollups changes the key, so EPIC figures are
+``dashboard`` caches what ``build`` returns, per place and period, under the rollups'
+generation (``rollups.GENERATION``): a refresh or a rebuild replaces it, so EPIC figures are
 never older than the rollups themselves, and the other sections (postings, panels, stages) are
-at most ``CACHE_SECONDS`` old; the page says when the figures were computed. After each
-refresh the Celery task ``epic.tasks.warm_dashboards`` builds the default period of London and
+at most ``CACHE_SECONDS`` old; the page says when the figures were computed. Every five
+minutes the Celery task ``epic.tasks.warm_dashboards`` builds the default period of London and
 every borough, so a manager opening a dashboard reads a cached one.
 """
 

@@ -60,7 +60,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 840, "time_limit": 600},
     },
-    # Dashboards are cached per rollup version; build the default ones ahead of readers.
+    # Dashboards are cached per rollups generation; build the default ones ahead of readers.
     "warm-dashboards": {
         "task": "epic.tasks.warm_dashboards",
         "schedule": crontab(minute="*/5"),
