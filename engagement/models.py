@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from engagement.concerns import ConcernCategory
 from snt_portal.permissions import Area, ScopedQuerySet
@@ -155,6 +156,18 @@ class LocalFeature(models.Model):
 # --- Key Individual Network -------------------------------------------------------------------
 
 
+# A KIN's personal data: blanked on erasure, and never copied into the audit trail.
+KIN_PERSONAL_FIELDS = (
+    "name",
+    "connection_detail",
+    "community_represented",
+    "phone",
+    "email",
+    "address",
+    "notes",
+)
+
+
 class Kin(models.Model):
     """A key individual: someone well connected in the ward (seed 004 §33, §37).
 
@@ -205,6 +218,9 @@ class Kin(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # The audit trail records who changed which KIN when, but holds none of their personal
+    # data: an erased KIN then leaves nothing behind in history either.
+    history = HistoricalRecords(excluded_fields=list(KIN_PERSONAL_FIELDS))
     objects = WardScopedQuerySet["Kin"].as_manager()
 
     if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from engagement.concerns import ConcernCategory
 from engagement.models import (
+    KIN_PERSONAL_FIELDS,
     Analysis,
     CommunityGroup,
     Concern,
@@ -301,16 +302,6 @@ def erase_expired_public_contacts(*, now: dt.datetime | None = None) -> int:
 
 # --- Key Individual Network --------------------------------------------------------------------
 
-KIN_PERSONAL_FIELDS = (
-    "name",
-    "connection_detail",
-    "community_represented",
-    "phone",
-    "email",
-    "address",
-    "notes",
-)
-
 
 @transaction.atomic
 def save_kin(
@@ -350,6 +341,7 @@ def save_kin(
         start = kin.last_contact_on or kin.consent_given_on or timezone.localdate()
         kin.next_review_due = start + dt.timedelta(days=settings.SNT_KIN_REVIEW_DAYS)
     kin.full_clean()
+    kin._history_user = acting_user  # type: ignore[attr-defined]
     kin.save()
     return kin
 
@@ -368,6 +360,8 @@ def erase_kin(*, acting_user: User | None, kin: Kin) -> Kin:
     kin.erased_at = timezone.now()
     kin.erased_by = acting_user
     kin.full_clean()
+    kin._history_user = acting_user  # type: ignore[attr-defined]
+    kin._change_reason = "Personal data erased"  # type: ignore[attr-defined]
     kin.save()
     # Concerns the KIN raised still count (category and date), but lose what was said and
     # where: either could identify them.

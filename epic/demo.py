@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from engagement.concerns import ConcernCategory
 from epic.catalogue import LOGGED_TYPES, Category, Unit, type_for
@@ -182,7 +183,9 @@ def seed_epic(*, today: dt.date, progress: Progress = _quiet) -> EpicDemoReport:
             context = _Context.load(todo, today)
             rows = [row for ward in todo for row in _WardPlanner(ward, context).plan()]
             report.wards_seeded = len({row.ward_id for row in rows})
-            Activity.objects.bulk_create(rows, batch_size=BATCH)
+            bulk_create_with_history(
+                rows, Activity, batch_size=BATCH, default_change_reason="seed_demo"
+            )
             _count(rows, report)
     for line in report.lines():
         progress(line)

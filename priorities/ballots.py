@@ -424,7 +424,9 @@ def cast_vote(
     try:
         # No check first: the database's unique constraint decides, even for two at once.
         with transaction.atomic():
-            paper = BallotPaper.objects.create(ballot=ballot, voter=voter)
+            paper = BallotPaper(ballot=ballot, voter=voter)
+            paper._history_user = acting_user  # type: ignore[attr-defined]
+            paper.save()
     except IntegrityError:
         raise ValidationError(ALREADY_VOTED) from None
     if ballot.secret:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from engagement.concerns import ConcernCategory
 from engagement.tracker import State
@@ -717,7 +717,9 @@ def _write(plans: Sequence[_Plan], report: PrioritiesReport) -> None:
     bulk_create_with_history(reviews, Review, batch_size=BATCH, default_change_reason="seed_demo")
     for review, at in zip(reviews, recorded, strict=True):
         review.recorded_at = at
-    Review.objects.bulk_update(reviews, ["recorded_at"], batch_size=BATCH)
+    bulk_update_with_history(
+        reviews, Review, ["recorded_at"], batch_size=BATCH, default_change_reason="seed_demo"
+    )
 
     for p in priorities:
         if p.status == Priority.Status.ACTIVE:

@@ -124,6 +124,9 @@ class BallotPaper(models.Model):
     voter = models.ForeignKey(PanelMembership, on_delete=models.PROTECT, related_name="papers")
     cast_at = models.DateTimeField(auto_now_add=True)
 
+    # Who voted and when: a paper holds no choice (see Ballot), so neither does its history.
+    history = HistoricalRecords()
+
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
