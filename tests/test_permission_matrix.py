@@ -6,6 +6,7 @@ Adding a URL without a row here fails ``test_every_url_is_in_the_matrix``. Rows 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +16,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from engagement.models import LocalFeature
+from tests.factories import (
+    CommunityGroupFactory,
+    EngagementEventFactory,
+    KinFactory,
+    PanelFactory,
+    PanelMembershipFactory,
+)
 from tests.permission_rows import api as api_rows
 from tests.permission_rows import ballots as ballot_rows
 from tests.permission_rows import dashboards as dashboard_rows
@@ -34,11 +42,13 @@ OUTSIDE_A = (302, 404, 404, 404, 404, 404, 404, 404, 403, 200)
 # engagement
 VIEW_ENG_A1 = (302, 200, 200, 200, 200, 403, 403, 200, 200, 200)
 LOG_ENG_A1 = (302, 200, 200, 200, 200, 403, 403, 403, 403, 200)
+LOG_ENG_A2 = (302, 404, 404, 404, 200, 404, 404, 403, 403, 200)
 READ_OUTSIDE_A = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200)
 KIN_A1 = (302, 200, 200, 200, 200, 403, 403, 403, 403, 403)
 KIN_ERASE_A1 = (302, 403, 403, 200, 200, 403, 403, 403, 403, 403)
 KIN_OUTSIDE_A = (302, 404, 404, 404, 404, 404, 404, 404, 403, 403)
 PUBLIC = (200,) * 10
+NOWHERE = (404,) * 10
 
 Target = Callable[[World], dict[str, Any]]
 
@@ -104,9 +114,21 @@ MATRIX: dict[str, tuple[str, Target, tuple[int, ...]]] = {
     "engagement:research_edit": ("get", lambda w: {"code": w.a1.code}, LOG_ENG_A1),
     "engagement:research_edit[other borough]": ("get", lambda w: {"code": w.b1.code}, OUTSIDE_A),
     "engagement:group_create": ("get", lambda w: {"code": w.a1.code}, LOG_ENG_A1),
+    "engagement:group_create[other ward, same cluster]": (
+        "get",
+        lambda w: {"code": w.a2.code},
+        LOG_ENG_A2,
+    ),
+    "engagement:group_create[other borough]": ("get", lambda w: {"code": w.b1.code}, OUTSIDE_A),
     "engagement:group_edit": ("get", lambda w: {"pk": w.group_a1.pk}, LOG_ENG_A1),
     "engagement:group_edit[other borough]": ("get", lambda w: {"pk": w.group_b1.pk}, OUTSIDE_A),
     "engagement:feature_create": ("get", lambda w: {"code": w.a1.code}, LOG_ENG_A1),
+    "engagement:feature_create[other ward, same cluster]": (
+        "get",
+        lambda w: {"code": w.a2.code},
+        LOG_ENG_A2,
+    ),
+    "engagement:feature_create[other borough]": ("get", lambda w: {"code": w.b1.code}, OUTSIDE_A),
     "engagement:feature_edit": ("get", lambda w: {"pk": _feature(w.a1)}, LOG_ENG_A1),
     "engagement:feature_edit[other borough]": ("get", lambda w: {"pk": _feature(w.b1)}, OUTSIDE_A),
     # engagement: events
@@ -149,8 +171,22 @@ MATRIX: dict[str, tuple[str, Target, tuple[int, ...]]] = {
     "engagement:kin_erase": ("get", lambda w: {"pk": w.kin_a1.pk}, KIN_ERASE_A1),
     "engagement:kin_erase[other borough]": ("get", lambda w: {"pk": w.kin_b1.pk}, KIN_OUTSIDE_A),
     # engagement: the public page, and the cycle across a borough
+    # Public: another borough's ward is as public as one's own; a ward that is not a current
+    # Met ward has no public page.
     "engagement:public_concern": ("get", lambda w: {"code": w.a1.code}, PUBLIC),
+    "engagement:public_concern[other borough]": ("get", lambda w: {"code": w.b1.code}, PUBLIC),
+    "engagement:public_concern[no such ward]": ("get", lambda w: {"code": "E05999999"}, NOWHERE),
     "engagement:public_concern_thanks": ("get", lambda w: {"code": w.a1.code}, PUBLIC),
+    "engagement:public_concern_thanks[other borough]": (
+        "get",
+        lambda w: {"code": w.b1.code},
+        PUBLIC,
+    ),
+    "engagement:public_concern_thanks[no such ward]": (
+        "get",
+        lambda w: {"code": "E05999999"},
+        NOWHERE,
+    ),
     "engagement:borough_tracker": (
         "get",
         lambda w: {"code": w.a1.borough.code},
@@ -190,6 +226,123 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> Iterator[str]
                 if pattern.name
                 else f"{namespace}<unnamed {pattern.pattern}>"
             )
+
+
+# URL keyword arguments that name nothing a role may or may not hold: every role gets the same
+# answer whatever their value, so a pattern whose only arguments are these needs no IDOR row.
+NOT_OBJECTS = {
+    "table": "a dashboard table's name: the same tables for every place",
+    "force": "a police force's id in the open data: public, and only the Met's is held",
+}
+# Roles whose rights are over one ward (A1): a ward-level URL they may use needs a row aimed at
+# the next ward of the same cluster (A2), where borough and cluster roles still reach.
+WARD_SCOPED = ("pcso", "pc", "sergeant", "panel_member", "panel_chair")
+REFUSED = {401, 403, 404, 405}
+# Asked on the next ward of the cluster: A1's own roles, and the inspector whose cluster it is.
+CLUSTER_ROLES = (*WARD_SCOPED, "inspector")
+
+
+def _url_kwargs(
+    resolver: URLResolver, namespace: str = "", outer: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, frozenset[str]]]:
+    """Each named pattern with the keyword arguments its URL captures (includes' too)."""
+    for pattern in resolver.url_patterns:
+        captured = outer | frozenset(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            yield from _url_kwargs(pattern, f"{namespace}{ns}:" if ns else namespace, captured)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", captured
+
+
+def _object_urls() -> dict[str, frozenset[str]]:
+    """Non-admin patterns that capture an object (a ward, a borough, a record)."""
+    return {
+        name: kwargs - NOT_OBJECTS.keys()
+        for name, kwargs in _url_kwargs(get_resolver())
+        if not name.startswith("admin:") and kwargs - NOT_OBJECTS.keys()
+    }
+
+
+def _variants(name: str) -> list[str]:
+    return [key[len(name) + 1 : -1] for key in MATRIX if key.startswith(f"{name}[")]
+
+
+def test_every_object_url_has_an_idor_row() -> None:
+    """A pattern naming a ward, borough or record is also tried on another borough's."""
+    missing = sorted(
+        name
+        for name in _object_urls()
+        if not any("other borough" in variant for variant in _variants(name))
+    )
+    assert missing == [], "object URLs without an '[other borough]' row in the matrix"
+
+
+def _ward_level_rows(world: World) -> list[str]:
+    """Rows for a ward-level URL (not a borough's, not public) that a role of A1 alone may use.
+
+    For these the next ward of the same cluster (A2) matters: the inspector and the borough
+    still reach it, A1's officers and panel must not.
+    """
+    boroughs = {world.a1.borough.code, world.b1.borough.code}
+    rows = []
+    for name in sorted(_object_urls()):
+        if name not in MATRIX:
+            continue  # test_every_url_is_in_the_matrix reports it
+        _, target, expected = MATRIX[name]
+        statuses = dict(zip(ROLES, expected, strict=True))
+        if statuses["anonymous"] == 200 or set(target(world).values()) & boroughs:
+            continue
+        if all(statuses[role] in REFUSED for role in WARD_SCOPED):
+            continue
+        rows.append(name)
+    return rows
+
+
+def _same_cluster_world(world: World) -> World:
+    """The world with A2 in A1's place: its team, a posting, a KIN, an event, a group and a
+    panel of its own. The users keep their A1 rights, so a row's target, built from this
+    world, names the same kind of object in the next ward of the cluster."""
+    a2, person = world.a2, world.posting_a2.person
+    panel = PanelFactory.create(ward=a2)
+    PanelMembershipFactory.create(panel=panel, position="chair")
+    return dataclasses.replace(
+        world,
+        a1=a2,
+        team_a1=world.team_a2,
+        posting_a1=world.posting_a2,
+        kin_a1=KinFactory.create(ward=a2),
+        event_a1=EngagementEventFactory.create(ward=a2, created_by=person),
+        group_a1=CommunityGroupFactory.create(ward=a2),
+        panel_a1=panel,
+    )
+
+
+def _same_cluster_expected(expected: tuple[int, ...]) -> dict[str, int]:
+    """A1's row with A1's own roles refused as strangers (404); the cluster's inspector, the
+    borough, London and administrators are answered as on A1."""
+    statuses = dict(zip(ROLES, expected, strict=True))
+    return {role: 404 if role in WARD_SCOPED else statuses[role] for role in CLUSTER_ROLES}
+
+
+def test_ward_level_urls_are_tried_on_the_next_ward_of_the_cluster(world: World) -> None:
+    """Every ward-level row is repeated on A2 (unless the matrix has its own
+    '[other ward, same cluster]' row): A1's officers and panel get 404 there, the inspector
+    the same as on A1."""
+    a2_world = _same_cluster_world(world)
+    clients = {role: _client_for(world, role) for role in CLUSTER_ROLES}
+    wrong = {}
+    for name in _ward_level_rows(world):
+        if any("other ward" in variant for variant in _variants(name)):
+            continue
+        method, target, expected = MATRIX[name]
+        kwargs = target(a2_world)
+        assert kwargs != target(world), f"{name}: its target does not follow the world's A1"
+        url = reverse(name, kwargs=kwargs)
+        got = {role: getattr(clients[role], method)(url).status_code for role in CLUSTER_ROLES}
+        if got != _same_cluster_expected(expected):
+            wrong[name] = got
+    assert wrong == {}, "on the next ward of the cluster"
 
 
 def test_every_url_is_in_the_matrix() -> None:

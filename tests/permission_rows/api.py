@@ -48,7 +48,7 @@ def _record(ward: str) -> Target:
     """A record the ward's PCSO logged for themselves (in B1, B1's PC for themselves)."""
 
     def target(w: Any) -> dict[str, Any]:
-        officer = w.users["pcso"] if ward == "a1" else w.posting_b1.person
+        officer = w.posting_a1.person if ward == "a1" else w.posting_b1.person
         return {"pk": data.activity(getattr(w, ward), officer).pk}
 
     return target

@@ -39,7 +39,7 @@ START = (302, 302, 302, 302, 200, 200, 200, 200, 200, 200)
 def _record(ward_name: str) -> Callable[[Any], dict[str, Any]]:
     def target(w: Any) -> dict[str, Any]:
         ward = getattr(w, ward_name)
-        officer = w.users["pcso"] if ward_name == "a1" else w.posting_b1.person
+        officer = w.posting_a1.person if ward_name == "a1" else w.posting_b1.person
         activity = Activity.objects.create(
             officer=officer,
             ward=ward,
