@@ -85,6 +85,7 @@ class Perm(StrEnum):
     UPLOAD_EPIC = "upload_epic"  # a borough's CSV upload of EPIC activity
     VIEW_DASHBOARD = "view_dashboard"  # the borough and pan-London dashboards and their exports
     EXPORT_PERSONAL_DATA = "export_personal_data"  # subject access: administrators only
+    VIEW_AUDIT = "view_audit"  # the audit trail of every change: administrators only
 
 
 _READER = {

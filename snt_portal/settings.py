@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "opendata",
     "privacy",
+    "audit",
     "axes",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("epic.urls")),
     path("", include("privacy.urls")),
+    path("", include("audit.urls")),
     # The authenticated API (api/v1/, api/schema/, api/docs/) before the open data, whose
     # police.uk paths (api/<force>/<id>) would otherwise swallow them.
     path("api/", include("api.urls")),

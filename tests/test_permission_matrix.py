@@ -24,6 +24,7 @@ from tests.factories import (
     PanelMembershipFactory,
 )
 from tests.permission_rows import api as api_rows
+from tests.permission_rows import audit as audit_rows
 from tests.permission_rows import ballots as ballot_rows
 from tests.permission_rows import dashboards as dashboard_rows
 from tests.permission_rows import epic as epic_rows
@@ -210,6 +211,7 @@ for _rows in (
     opendata_rows.ROWS,
     api_rows.ROWS,
     personal_data_rows.ROWS,
+    audit_rows.ROWS,
 ):
     assert not set(_rows) & set(MATRIX), "a URL has two rows"
     MATRIX.update(_rows)
