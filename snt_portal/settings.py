@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from snt_portal.env import (
@@ -73,10 +74,13 @@ INSTALLED_APPS = [
     "privacy",
     "audit",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content Security Policy header on every response, error pages included.
+    "csp.middleware.CSPMiddleware",
     "snt_portal.middleware.DatabaseUnavailableMiddleware",  # 503 while the database is down
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -301,6 +305,33 @@ SECURE_HSTS_SECONDS = envint(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+
+# Content Security Policy (django-csp): everything from the portal's own origin, nothing inline
+# and no eval, so injected markup cannot run script or restyle a page. The ward map draws the
+# wards' own boundaries with no tile server; data: images are GOV.UK Frontend's and Swagger
+# UI's small inline icons. SNT_CSP_REPORT_ONLY=true sends the same policy as
+# Content-Security-Policy-Report-Only (violations reported, nothing blocked), to trial a change;
+# SNT_CSP_REPORT_URI names where browsers send violation reports.
+_CSP_REPORT_URI = envurl("SNT_CSP_REPORT_URI", "", ("https", "http"))
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"report-uri": [_CSP_REPORT_URI]} if _CSP_REPORT_URI else {}),
+    }
+}
+if envbool("SNT_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # Domain settings.
 # Which establishment model this deployment measures strength against ("2007" or "2016").
