@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "audit",
     "axes",
     "csp",
+    # Second factor: authenticator-app codes (snt_portal/otp.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -87,9 +90,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.otp_device: the verified device
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session 12 hours (SNT_SESSION_MAX_HOURS) after sign-in, however busy.
     "snt_portal.sessions.AbsoluteSessionLimitMiddleware",
+    # Inspectors, managers, analysts and admins: nothing but verifying until they enter a code.
+    "snt_portal.otp.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a locked-out sign-in into the sign-in page with the lockout message.
@@ -145,6 +151,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "snt_portal.sessions.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "snt_portal.sessions.client_address"
+
+# Second factor (snt_portal/otp.py): the name authenticator apps show for the account, and
+# whether a code from a phone whose clock drifts moves the accepted window with it.
+OTP_TOTP_ISSUER = "SNT Portal"
+OTP_TOTP_SYNC = True
+# django-otp's admin shows a device's key (for support); hide it, a key is a password.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after SNT_SESSION_IDLE_MINUTES without a request (snt_portal.sessions renews the
 # cookie and the stored expiry, at most once a minute) and SNT_SESSION_MAX_HOURS after sign-in,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from snt_portal import views
+from snt_portal import otp_views, views
 from snt_portal.health import healthz
 from wards.forms import SignInForm
 
@@ -20,6 +20,9 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second step of signing in for roles that need it (snt_portal/otp.py).
+    path("sign-in/code/", otp_views.verify, name="otp_verify"),
+    path("sign-in/authenticator/", otp_views.enrol, name="otp_enrol"),
     path("", include("wards.urls")),
     path("", include("engagement.urls")),
     path("", include("crime.urls")),

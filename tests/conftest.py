@@ -8,8 +8,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from snt_portal.otp import requires_second_factor
 from tests.api import openapi
+from tests.otp import device_for
+from wards.models import User
 
 pytest_plugins = ["tests.world"]
 
@@ -70,3 +74,30 @@ def responses_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
         return response
 
     monkeypatch.setattr(Client, "request", checked)
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``client.force_login(user)`` signs in as if the user had also entered their
+    authenticator's code, when their role needs one (snt_portal/otp.py): they get a confirmed
+    device if they have none, and the session holds it as django-otp's ``login`` would.
+
+    Tests about something else sign in with ``force_login`` and land on the page they asked
+    for. Mark a test ``@pytest.mark.otp_unverified`` to get the bare password sign-in instead;
+    tests/security/test_otp.py signs in through the real pages.
+    """
+    if request.node.get_closest_marker("otp_unverified"):
+        return
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        # A fresh copy: the caller's user object keeps no scope cached by the check.
+        if requires_second_factor(User.objects.get(pk=user.pk)):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device_for(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

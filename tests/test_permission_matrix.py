@@ -29,6 +29,7 @@ from tests.permission_rows import ballots as ballot_rows
 from tests.permission_rows import dashboards as dashboard_rows
 from tests.permission_rows import epic as epic_rows
 from tests.permission_rows import opendata as opendata_rows
+from tests.permission_rows import otp as otp_rows
 from tests.permission_rows import panels as panel_rows
 from tests.permission_rows import personal_data as personal_data_rows
 from tests.permission_rows import plans as plan_rows
@@ -210,6 +211,7 @@ for _rows in (
     epic_rows.ROWS,
     opendata_rows.ROWS,
     api_rows.ROWS,
+    otp_rows.ROWS,
     personal_data_rows.ROWS,
     audit_rows.ROWS,
 ):

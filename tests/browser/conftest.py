@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+# Every browser test signs in with it: the password, then a second factor's code if asked.
+from tests.browser.signin import sign_in
+
+__all__ = ["sign_in"]
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}

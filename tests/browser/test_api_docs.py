@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from epic.models import Activity
-from tests.browser.test_sergeant_journey import sign_in
+from tests.browser.signin import sign_in
 from tests.world import World
 
 pytestmark = pytest.mark.browser
@@ -26,8 +26,7 @@ def test_the_docs_page_draws_the_api_and_its_writes_carry_the_csrf_token(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    page.goto(live_server.url + reverse("login"))
-    sign_in(page, "pcso")
+    sign_in(page, live_server.url, "pcso")
     page.goto(live_server.url + reverse("api:docs"))
     page.wait_for_selector(".opblock", timeout=20_000)
     summaries = page.locator(".opblock-summary-path").all_inner_texts()

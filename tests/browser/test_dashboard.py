@@ -15,7 +15,7 @@ from django.utils import timezone
 from epic import rollups
 from epic.catalogue import TYPES
 from epic.models import Activity
-from tests.browser.test_sergeant_journey import sign_in
+from tests.browser.signin import sign_in
 from tests.world import World
 
 pytestmark = pytest.mark.browser
@@ -50,8 +50,7 @@ def test_a_borough_manager_reads_changes_period_drills_down_and_downloads(
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(live_server.url + reverse("login"))
-    sign_in(page, "borough_manager")
+    sign_in(page, live_server.url, "borough_manager")
     page.goto(
         live_server.url + reverse("epic:borough_dashboard", kwargs={"code": world.a1.borough.code})
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from panels.models import Attendance, PanelMembership
 from priorities.models import Ballot, BallotPaper, Priority
 from tests.browser.conftest import PHONE
-from tests.browser.test_sergeant_journey import sign_in
+from tests.browser.signin import sign_in
 from tests.factories import (
     ConcernFactory,
     EngagementEventFactory,
@@ -65,8 +65,7 @@ def test_a_panel_votes_on_its_priorities_from_five_phones(
 
     # The chair prepares the ballot from the preferences and opens it.
     chair = phone
-    chair.goto(live_server.url + reverse("login"))
-    sign_in(chair, "panel_chair")
+    sign_in(chair, live_server.url, "panel_chair")
     chair.goto(live_server.url + reverse("priorities:ballot_create", kwargs={"pk": meeting.pk}))
     for issue in (BURGLARY, DRUGS, YOUTHS, SPEEDING, FLY_TIPPING):
         assert chair.get_by_label(issue, exact=True).is_checked()
@@ -88,9 +87,7 @@ def test_a_panel_votes_on_its_priorities_from_five_phones(
         )
         page = context.new_page()
         page.goto(vote_url)
-        page.get_by_label("Username").fill(voter.username)
-        page.get_by_label("Password").fill("correct-horse-battery")
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, live_server.url, voter)
         page.wait_for_url(f"**/ballots/{ballot.pk}/vote/")
         assert page.get_by_text("Choose up to 3 issues").is_visible()
         if n == 1:

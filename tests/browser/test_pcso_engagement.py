@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from engagement.models import Concern
-from tests.browser.test_sergeant_journey import sign_in
+from tests.browser.signin import sign_in
 from tests.world import World
 
 pytestmark = pytest.mark.browser
@@ -17,8 +17,7 @@ def test_pcso_logs_a_street_briefing_with_two_concerns(
     transactional_db: None, world: World, live_server, phone, screenshot
 ) -> None:
     page = phone
-    page.goto(live_server.url + reverse("login"))
-    sign_in(page, "pcso")
+    sign_in(page, live_server.url, "pcso")
 
     # One tap from anywhere: the menu's "Log engagement" goes to the PCSO's own ward.
     page.goto(live_server.url + reverse("engagement:event_start"))

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.browser.signin import sign_in
 from tests.world import World
 from wards.models import Abstraction
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_sergeant_records_an_abstraction_on_a_phone(
@@ -29,7 +24,7 @@ def test_sergeant_records_an_abstraction_on_a_phone(
     assert "/sign-in/" in page.url
 
     screenshot(page, "1-sign-in")
-    sign_in(page, "sergeant")
+    sign_in(page, live_server.url, "sergeant")
 
     # Home lists the sergeant's ward; follow it to the team.
     page.get_by_role("link", name="Alpha").click()
@@ -73,8 +68,7 @@ def test_form_errors_are_shown_and_input_kept_on_a_phone(
     screenshot,
 ) -> None:
     page = phone
-    page.goto(live_server.url + reverse("login"))
-    sign_in(page, "sergeant")
+    sign_in(page, live_server.url, "sergeant")
     page.goto(live_server.url + reverse("wards:abstraction_create", kwargs={"code": world.a1.code}))
     page.get_by_label("Hours off ward duty").fill("30")
     page.get_by_label("Other (give details)").check()
