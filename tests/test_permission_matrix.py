@@ -7,11 +7,14 @@ Adding a URL without a row here fails ``test_every_url_is_in_the_matrix``. Rows 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -416,3 +419,155 @@ def test_writes_outside_scope_are_refused_and_change_nothing(world: World) -> No
     world.posting_b1.refresh_from_db()
     assert world.posting_b1.end_date is None
     assert world.posting_b1.team.postings.count() == before
+
+
+# IDOR for writes ------------------------------------------------------------------------------
+
+API_WRITES = ("post", "put", "patch", "delete")
+# Tables a refused request may still touch: the signed-in session (the test client's cookie).
+UNWATCHED_TABLES = {"django_session"}
+
+
+class _FormFields(HTMLParser):
+    """The fields of the page's own POST forms (those posting back to ``url``, not the sign-out
+    button's) with their current values, as a browser sends them."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self.data: dict[str, str] = {}
+        self._in_post_form = False
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "form":
+            self._in_post_form = a.get("method", "").lower() == "post" and a.get("action", "") in (
+                "",
+                self.url,
+            )
+        elif not self._in_post_form or (not name and tag != "option"):
+            return
+        elif tag == "input" and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.data[name] = a.get("value", "on")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select:
+            # The selected option, or else the first: what a browser submits.
+            if "selected" in a or self._select not in self.data:
+                self.data[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_post_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def _plausible_body(response: Any, url: str) -> dict[str, Any]:
+    """What someone allowed to use the page would send back unchanged (an edit form's current
+    values; a creation form's defaults), or the API object as it stands."""
+    if response.status_code != 200:
+        return {}
+    if url.startswith("/api/v1/") and response["Content-Type"].startswith("application/json"):
+        body = response.json()
+        return body if isinstance(body, dict) else {}
+    if not response["Content-Type"].startswith("text/html"):
+        return {}
+    fields = _FormFields(url)
+    fields.feed(response.content.decode())
+    fields.data.pop("csrfmiddlewaretoken", None)
+    return fields.data
+
+
+def _database_state() -> dict[str, str]:
+    """A digest of every table's rows (history and audit tables included), in one query."""
+    tables = sorted(set(connection.introspection.table_names()) - UNWATCHED_TABLES)
+    sql = " UNION ALL ".join(
+        f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+        f"FROM {connection.ops.quote_name(table)} t"
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, tables)
+        return dict(cursor.fetchall())
+
+
+def _refused_roles(expected: tuple[int, ...]) -> dict[str, int]:
+    """One role for each way a row refuses (sign-in redirect, 401, 403, 404): each class goes
+    through a different path in the views, and one role of each keeps the run short."""
+    chosen: dict[int, str] = {}
+    for role, status in zip(ROLES, expected, strict=True):
+        refused = status in (401, 403, 404) or (role == "anonymous" and status == 302)
+        if refused and status not in chosen:
+            chosen[status] = role
+    return {role: status for status, role in chosen.items()}
+
+
+def _elsewhere_rows(world: World) -> Iterator[tuple[str, str, tuple[int, ...]]]:
+    """The rows aimed at another ward or borough, as (row, url, statuses in ROLES order): the
+    matrix's own '[other ...]', '[another ...]' and '[no such ...]' rows, and the repeats on
+    the next ward of the cluster (as in test_ward_level_urls_are_tried_on_the_next_ward_...)."""
+    for row in sorted(MATRIX):
+        if any(f"[{word}" in row for word in ("other", "another", "no such")):
+            _, target, expected = MATRIX[row]
+            yield row, reverse(row.split("[")[0], kwargs=target(world)), expected
+    a2_world = _same_cluster_world(world)
+    for name in _ward_level_rows(world):
+        if any("other ward" in variant for variant in _variants(name)):
+            continue
+        _, target, expected = MATRIX[name]
+        on_a2 = _same_cluster_expected(expected)
+        yield (
+            f"{name}[next ward of the cluster]",
+            reverse(name, kwargs=target(a2_world)),
+            tuple(on_a2.get(role, status) for role, status in zip(ROLES, expected, strict=True)),
+        )
+
+
+def test_writes_aimed_elsewhere_are_refused_and_change_nothing(world: World) -> None:
+    """Every row aimed at another ward or borough, written to by each kind of refused role:
+    a POST to a page (with the form as an administrator would send it back), and POST, PUT,
+    PATCH and DELETE to the API (with the object as it stands). Each is refused as the read
+    was (or 405 where the view takes no such method) and no table changes."""
+    clients = {role: _client_for(world, role) for role in ROLES}
+    wrong: dict[str, Any] = {}
+    rows = list(_elsewhere_rows(world))
+    assert len(rows) > 100, "the rows aimed elsewhere were not found"
+    for row, url, expected in rows:
+        is_api = url.startswith("/api/v1/")
+        seen = clients["admin"].get(url)
+        body = _plausible_body(seen, url)
+        # 405 is a fair answer only to a method the view does not take at all: the API says
+        # which it takes (Allow); a page that shows a form takes POST.
+        takes = {m.strip().lower() for m in seen.get("Allow", "").split(",")}
+        if not is_api and body:
+            takes.add("post")
+        state = _database_state()
+        for role, status in _refused_roles(expected).items():
+            for method in API_WRITES if is_api else ("post",):
+                allowed = {status} if method in takes else {status, 405}
+                if is_api:
+                    response = getattr(clients[role], method)(
+                        url, json.dumps(body), content_type="application/json"
+                    )
+                else:
+                    response = clients[role].post(url, body)
+                after = _database_state()
+                changed = sorted(t for t in after if after[t] != state.get(t))
+                if response.status_code not in allowed or changed:
+                    wrong[f"{row} {method.upper()} as {role}"] = (response.status_code, changed)
+                state = after
+    assert wrong == {}, "writes aimed elsewhere: (status, tables changed)"
