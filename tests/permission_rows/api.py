@@ -2,7 +2,8 @@
 
 Each row: "namespace:name[variant]": (method, target(world) -> URL kwargs, statuses in
 tests.world.ROLES order: anon, pcso, pc, sergeant, inspector, panel_member, panel_chair,
-borough_manager, central_analyst, admin). The matrix's clients are signed in with the session.
+borough_manager, central_analyst, admin). The matrix's clients are signed in with the session;
+test_api_matrix_with_tokens asks every row again with a token (a device's way), expecting the same.
 
 The API answers an anonymous request 401 (with ``WWW-Authenticate: Token``), never a redirect
 to the sign-in page; the schema and the documentation are public. Otherwise the rules are the
