@@ -42,7 +42,6 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from crime.categories import CrimeCategory
 from crime.imports import import_crimes, import_lsoa_lookup
@@ -1743,7 +1742,7 @@ def _write(plans: Sequence[_WardPlan], today: dt.date, report: EngagementReport)
     WardResearch.objects.bulk_create(research, batch_size=BATCH)
     CommunityGroup.objects.bulk_create(groups, batch_size=BATCH)
     LocalFeature.objects.bulk_create(features, batch_size=BATCH)
-    bulk_create_with_history(kins, Kin, batch_size=BATCH, default_change_reason="seed_demo")
+    Kin.objects.bulk_create(kins, batch_size=BATCH)  # their history once backdated, below
     PublicSubmission.objects.bulk_create(submissions, batch_size=BATCH)
     EngagementEvent.objects.bulk_create([p.event for p in events], batch_size=BATCH)
     officers = EngagementEvent.officers.through
@@ -1810,9 +1809,9 @@ def _backdate(
     for kin in kins:
         assert kin.consent_given_on is not None
         kin.created_at = _at(kin.consent_given_on, 12)
-    bulk_update_with_history(
-        kins, Kin, ["created_at"], batch_size=BATCH, default_change_reason="seed_demo"
-    )
+    Kin.objects.bulk_update(kins, ["created_at"], batch_size=BATCH)
+    # One history row each, holding the record as seeded (never personal data: see Kin).
+    Kin.history.bulk_history_create(kins, batch_size=BATCH, default_change_reason="seed_demo")
     # Groups and places were last updated when the research was.
     research_updated = WardResearch.objects.filter(
         ward_id=OuterRef("ward_id"), reviewed_on__isnull=False

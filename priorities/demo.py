@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from engagement.concerns import ConcernCategory
 from engagement.tracker import State
@@ -714,11 +714,13 @@ def _write(plans: Sequence[_Plan], report: PrioritiesReport) -> None:
     )
     # auto_now_add stamps every review now; a review was recorded on its meeting's evening.
     recorded = [review.recorded_at for review in reviews]
-    bulk_create_with_history(reviews, Review, batch_size=BATCH, default_change_reason="seed_demo")
+    Review.objects.bulk_create(reviews, batch_size=BATCH)
     for review, at in zip(reviews, recorded, strict=True):
         review.recorded_at = at
-    bulk_update_with_history(
-        reviews, Review, ["recorded_at"], batch_size=BATCH, default_change_reason="seed_demo"
+    Review.objects.bulk_update(reviews, ["recorded_at"], batch_size=BATCH)
+    # One history row each, holding the review as seeded, backdating included.
+    Review.history.bulk_history_create(
+        reviews, batch_size=BATCH, default_change_reason="seed_demo"
     )
 
     for p in priorities:

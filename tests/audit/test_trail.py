@@ -441,3 +441,27 @@ def test_ending_postings_in_bulk_leaves_a_row_each_with_the_reason(world: World)
             "Cluster merged",
         )
         assert row.end_date == TODAY
+
+
+def test_closing_a_ballot_and_the_priorities_it_adopts_name_the_chair(world: World) -> None:
+    ballot = _open_ballot(world, secret=True)
+    chair = world.users["panel_chair"]
+    PanelMembershipFactory.create(panel=world.panel_a1)  # three present make it quorate
+    seats = list(PanelMembership.objects.filter(panel=world.panel_a1))
+    for seat in seats:
+        Attendance.objects.create(meeting=ballot.meeting, membership=seat, status="present")
+    burglary = Candidate.objects.get(ballot=ballot, issue="Burglary")
+    for seat in seats:
+        ballots.cast_vote(
+            acting_user=seat.user, ballot=ballot, voter=seat, candidate_ids=[burglary.pk]
+        )
+    ballots.close_ballot(acting_user=chair, ballot=ballot)
+
+    closed = latest(ballot)
+    assert (closed.history_type, closed.history_user, closed.status) == ("~", chair, "closed")
+    assert {"status", "closed_at", "closed_by", "result"} <= set(
+        closed.diff_against(closed.prev_record).changed_fields
+    )
+    adopted = Priority.objects.get(ballot=ballot)
+    assert adopted.issue == "Burglary"
+    assert (latest(adopted).history_type, latest(adopted).history_user) == ("+", chair)
