@@ -719,9 +719,7 @@ def _write(plans: Sequence[_Plan], report: PrioritiesReport) -> None:
         review.recorded_at = at
     Review.objects.bulk_update(reviews, ["recorded_at"], batch_size=BATCH)
     # One history row each, holding the review as seeded, backdating included.
-    Review.history.bulk_history_create(
-        reviews, batch_size=BATCH, default_change_reason="seed_demo"
-    )
+    Review.history.bulk_history_create(reviews, batch_size=BATCH, default_change_reason="seed_demo")
 
     for p in priorities:
         if p.status == Priority.Status.ACTIVE:
