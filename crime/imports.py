@@ -26,13 +26,13 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from django.db import connection, transaction
 
 from crime.categories import CATEGORY_BY_CRIME_TYPE
 from crime.models import CrimeImport, LsoaVintage, LsoaWard, StreetCrime, WardCrimeMonth, WardMatch
-from wards.imports import WARD_CODE, DataImportError, Tally
+from wards.imports import WARD_CODE, DataImportError, Tally, first_undecodable_line, not_utf8
 from wards.models import User, Ward
 
 LSOA_CODE = re.compile(r"E01\d{6}")
@@ -139,7 +139,7 @@ def read_lsoa_lookup(path: Path) -> tuple[int, list[LsoaRow]]:
     except OSError as exc:
         raise DataImportError([f"cannot read {path}: {exc.strerror or exc}"]) from exc
     except UnicodeDecodeError as exc:
-        raise DataImportError([f"not UTF-8 text ({exc.reason})"]) from exc
+        raise not_utf8(path, exc) from exc
 
 
 def _read_lsoa_records(handle: TextIO) -> tuple[int, list[LsoaRow]]:
@@ -642,19 +642,6 @@ def rebuild_ward_crime_months(*, buckets: Iterable[tuple[int, dt.date]]) -> None
             )
 
 
-def _undecodable_line(binary: BinaryIO) -> int:
-    """The number of the first line of the file that is not UTF-8 (the last line if none)."""
-    binary.seek(0)
-    number = 0
-    # A line break is one byte in UTF-8, never part of a character, so lines decode alone.
-    for number, raw in enumerate(binary, start=1):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return number
-    return number
-
-
 def _use_copy() -> bool:
     """Whether rows go in by COPY: on PostgreSQL (the embedded SQLite demo has no COPY)."""
     return connection.vendor == "postgresql"
@@ -683,7 +670,7 @@ def _import_crime_file(
     except StopIteration:
         raise DataImportError(["line 1: the file is empty; expected a header row"]) from None
     except UnicodeDecodeError as exc:
-        line = _undecodable_line(handle.buffer)
+        line = first_undecodable_line(handle.buffer)
         raise DataImportError([f"line {line}: not UTF-8 text ({exc.reason})"]) from exc
     pick = itemgetter(*_crime_columns(header))
     width = len(header)
@@ -721,7 +708,7 @@ def _import_crime_file(
             except UnicodeDecodeError as exc:
                 # Text is decoded a block ahead of the CSV reader, so find the line itself; and
                 # stop there, since later lines cannot be trusted to be what they seem.
-                line = _undecodable_line(handle.buffer)
+                line = first_undecodable_line(handle.buffer)
                 problems.add(line, [f"not UTF-8 text ({exc.reason})"])
                 break
             except csv.Error as exc:

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagement.models import GlaWardProfile
-from wards.imports import DataImportError, Tally
+from wards.imports import DataImportError, Tally, not_utf8
 from wards.models import Ward
 
 NAME_COLUMN, OLD_CODE_COLUMN, CODE_COLUMN = "Ward name", "Old code", "New code"
@@ -91,7 +91,7 @@ def read_profile_csv(path: Path) -> tuple[list[ProfileRow], int]:
     except OSError as exc:
         raise DataImportError([f"cannot read {path}: {exc.strerror or exc}"]) from exc
     except UnicodeDecodeError as exc:
-        raise DataImportError([f"not UTF-8 text ({exc.reason})"]) from exc
+        raise not_utf8(path, exc) from exc
 
 
 def _read_profile_records(handle: TextIO) -> tuple[list[ProfileRow], int]:

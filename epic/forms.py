@@ -11,7 +11,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 
 from epic.catalogue import LOGGED_TYPES, TYPES, ActivityType, Category, Unit
 from epic.models import Activity
@@ -20,7 +22,6 @@ from priorities.models import Priority
 from wards.models import User, Ward
 
 MAX_SHIFT_ROWS = 12
-MAX_UPLOAD_BYTES = 2_000_000
 
 
 def type_choices(empty_label: str) -> list[Any]:
@@ -323,7 +324,12 @@ class UploadForm(forms.Form):
         self.helper.layout = Layout(Field("file"))
 
     def clean_file(self) -> Any:
+        # Refused on its size alone, before anything reads it (SNT_UPLOAD_MAX_BYTES).
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is too big: split it into files under 2 MB")
+        limit = settings.SNT_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}: it must be at most "
+                f"{filesizeformat(limit)}. Split it into smaller files."
+            )
         return upload

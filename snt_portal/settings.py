@@ -374,6 +374,10 @@ SNT_ROLLUP_WORK_MEM = envmemory("SNT_ROLLUP_WORK_MEM", "1GB")
 # answer may be cached at most (any change to its data retires it sooner).
 SNT_OPENDATA_RATE_LIMITS = envrates("SNT_OPENDATA_RATE_LIMITS", "900/m")
 SNT_OPENDATA_CACHE_SECONDS = envint("SNT_OPENDATA_CACHE_SECONDS", 3600, minimum=1)
+# The largest file a web upload (a borough's EPIC activity CSV) may be, in bytes: checked from
+# the request's declared size before the file is read (Django's DATA_UPLOAD_MAX_MEMORY_SIZE does
+# not cover files). 2 MB holds the 5,000 rows an upload may have with room to spare.
+SNT_UPLOAD_MAX_BYTES = envint("SNT_UPLOAD_MAX_BYTES", 2_000_000, minimum=1_000)
 # Where the shared real data lives (wards, boundaries); seed_demo uses it when present.
 SNT_SHARED_DATA_DIR = Path(envstr("SNT_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 

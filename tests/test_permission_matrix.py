@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
@@ -37,6 +36,7 @@ from tests.permission_rows import otp as otp_rows
 from tests.permission_rows import panels as panel_rows
 from tests.permission_rows import personal_data as personal_data_rows
 from tests.permission_rows import plans as plan_rows
+from tests.snapshot import changed_tables, database_state
 from tests.world import ROLES, World
 
 # Shorthands for a row: the status for each role, in ROLES order.
@@ -241,6 +241,7 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> Iterator[str]
 NOT_OBJECTS = {
     "table": "a dashboard table's name: the same tables for every place",
     "force": "a police force's id in the open data: public, and only the Met's is held",
+    "rest": "the rest of a path under /api/v1/ that is no endpoint: 404 for everyone",
 }
 # Roles whose rights are over one ward (A1): a ward-level URL they may use needs a row aimed at
 # the next ward of the same cluster (A2), where borough and cluster roles still reach.
@@ -459,8 +460,6 @@ def test_writes_outside_scope_are_refused_and_change_nothing(world: World) -> No
 # IDOR for writes ------------------------------------------------------------------------------
 
 API_WRITES = ("post", "put", "patch", "delete")
-# Tables a refused request may still touch: the signed-in session (the test client's cookie).
-UNWATCHED_TABLES = {"django_session"}
 
 
 class _FormFields(HTMLParser):
@@ -527,19 +526,6 @@ def _plausible_body(response: Any, url: str) -> dict[str, Any]:
     return fields.data
 
 
-def _database_state() -> dict[str, str]:
-    """A digest of every table's rows (history and audit tables included), in one query."""
-    tables = sorted(set(connection.introspection.table_names()) - UNWATCHED_TABLES)
-    sql = " UNION ALL ".join(
-        f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-        f"FROM {connection.ops.quote_name(table)} t"
-        for table in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, tables)
-        return dict(cursor.fetchall())
-
-
 def _refused_roles(expected: tuple[int, ...]) -> dict[str, int]:
     """One role for each way a row refuses (sign-in redirect, 401, 403, 404): each class goes
     through a different path in the views, and one role of each keeps the run short."""
@@ -590,7 +576,7 @@ def test_writes_aimed_elsewhere_are_refused_and_change_nothing(world: World) -> 
         takes = {m.strip().lower() for m in seen.get("Allow", "").split(",")}
         if not is_api and body:
             takes.add("post")
-        state = _database_state()
+        state = database_state()
         for role, status in _refused_roles(expected).items():
             for method in API_WRITES if is_api else ("post",):
                 allowed = {status} if method in takes else {status, 405}
@@ -600,8 +586,8 @@ def test_writes_aimed_elsewhere_are_refused_and_change_nothing(world: World) -> 
                     )
                 else:
                     response = clients[role].post(url, body)
-                after = _database_state()
-                changed = sorted(t for t in after if after[t] != state.get(t))
+                after = database_state()
+                changed = changed_tables(state, after)
                 if response.status_code not in allowed or changed:
                     wrong[f"{row} {method.upper()} as {role}"] = (response.status_code, changed)
                 state = after

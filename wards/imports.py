@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,6 +64,31 @@ class DataImportError(Exception):
     def __init__(self, errors: Sequence[str]) -> None:
         self.errors = list(errors)
         super().__init__("\n".join(self.errors))
+
+
+def first_undecodable_line(binary: BinaryIO) -> int:
+    """The number of the first line of the file that is not UTF-8 (the last line if none)."""
+    binary.seek(0)
+    number = 0
+    # A line break is one byte in UTF-8, never part of a character, so lines decode alone.
+    for number, raw in enumerate(binary, start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return number
+    return number
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> DataImportError:
+    """The error for a CSV file that is not UTF-8: where, and how to save it so that it is."""
+    with path.open("rb") as binary:
+        line = first_undecodable_line(binary)
+    return DataImportError(
+        [
+            f"line {line}: not UTF-8 text ({exc.reason}); save the file as UTF-8 "
+            "(in Excel: Save As, “CSV UTF-8”)"
+        ]
+    )
 
 
 @dataclass
@@ -154,7 +179,7 @@ def read_ward_csv(path: Path) -> list[WardRow]:
     except OSError as exc:
         raise DataImportError([f"cannot read {path}: {exc.strerror or exc}"]) from exc
     except UnicodeDecodeError as exc:
-        raise DataImportError([f"not UTF-8 text ({exc.reason})"]) from exc
+        raise not_utf8(path, exc) from exc
 
 
 def _read_ward_records(handle: TextIO) -> list[WardRow]:
