@@ -120,6 +120,11 @@ def last_line(stderr: str) -> str:
             id="opendata-rates",
         ),
         pytest.param(
+            {"SECRET_KEY": "x", "SNT_UPLOAD_MAX_BYTES": "2MB"},
+            "SNT_UPLOAD_MAX_BYTES must be a whole number, not '2MB'.",
+            id="upload-max-bytes",
+        ),
+        pytest.param(
             {"SECRET_KEY_FILE": "/nonexistent/secret-key"},
             "SECRET_KEY_FILE points at '/nonexistent/secret-key'",
             id="secret-key-file-missing",
