@@ -54,7 +54,7 @@ DEMO_USERS := sergeant pc pcso inspector panel_chair panel_member borough_manage
 	central_analyst admin
 DEMO_PASSWORD := demo-password-2026
 
-.PHONY: help setup run test chromium lint format typecheck check compose-config worker beat serve db bench bench-crime bench-epic
+.PHONY: help setup run test chromium lint format typecheck check compose-config worker beat serve db bench bench-crime bench-epic api-fuzz
 
 help:
 	@echo "make setup      uv + Python packages, npm ci, the stylesheet (idempotent)"
@@ -65,6 +65,7 @@ help:
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make typecheck  mypy (strict, django-stubs)"
 	@echo "make bench      import_crimes on a generated 1,000,000-row file (rows/second)"
+	@echo "make api-fuzz   schemathesis over /api/schema/ against gunicorn (API_FUZZ_EXAMPLES=...)"
 	@echo "make serve      gunicorn against PostgreSQL/Redis on http://$(SERVE_ADDR)"
 	@echo "make worker     a Celery worker against Redis"
 	@echo "make beat       Celery beat (periodic jobs) against Redis"
@@ -133,6 +134,22 @@ test: setup chromium
 	echo "$$rc" > test-artifacts/pytest-exit-code; \
 	if [ "$$rc" -eq 5 ]; then echo "ERROR: pytest collected no tests (exit code 5)." >&2; fi; \
 	exit "$$rc"
+
+# schemathesis over /api/schema/ against gunicorn on a free port, on a fresh PostgreSQL database
+# (dropped and made again each run) filled by tests/api/fuzzing.py's seed(): no 5xx and no
+# response outside the schema. API_FUZZ_EXAMPLES and API_FUZZ_SEED bound and fix the run.
+API_FUZZ_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/snt_api_fuzz
+API_FUZZ_EXAMPLES ?= 25
+API_FUZZ_SEED ?= 20260701
+
+api-fuzz: setup
+	@url="$(API_FUZZ_DATABASE_URL)"; name="$${url##*/}"; \
+	psql "$${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$$name\"" -c "CREATE DATABASE \"$$name\""; \
+	export DATABASE_URL="$$url" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		ALLOWED_HOSTS=127.0.0.1 SECURE_COOKIES=false; \
+	unset DJANGO_SETTINGS_MODULE; \
+	$(PY) -m tests.api.fuzzing --max-examples $(API_FUZZ_EXAMPLES) --seed $(API_FUZZ_SEED)
 
 # --- quality ----------------------------------------------------------------------------------
 

@@ -16,9 +16,12 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -43,6 +46,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # A body that is not JSON (ParseError) reads like any other 400.
         response.data = {api_settings.NON_FIELD_ERRORS_KEY: [response.data["detail"]]}
     return response
+
+
+class NoSuchEndpoint(APIView):
+    """Any other path under /api/v1/ (an id that is not a number, a table's name with a space):
+    the API's own JSON 404 rather than the portal's HTML page, after authentication like every
+    other endpoint (so an anonymous caller learns only that it must authenticate)."""
+
+    schema = None  # not an operation
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise NotFound
 
 
 class ErrorSerializer(serializers.Serializer[Any]):

@@ -1,12 +1,13 @@
 """The authenticated REST API (Django REST framework), under /api/v1/, with its schema at
 /api/schema/, its documentation at /api/docs/ and the API token page at /api/token/."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import dashboards, docs, tokens
 from api.engagement import EventViewSet
 from api.epic import ActivityTypesView, ActivityViewSet
+from api.errors import NoSuchEndpoint
 from api.priorities import PriorityViewSet, ReviewViewSet
 
 app_name = "api"
@@ -87,4 +88,7 @@ urlpatterns = [
     # The schema and its documentation
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.docs_page, name="docs"),
+    # Last: a path under v1/ that matches none of the above is the API's JSON 404. Only paths
+    # ending in a slash, so that one without still gets Django's redirect to the slashed form.
+    re_path(r"^v1/(?P<rest>[\s\S]*/)\Z", NoSuchEndpoint.as_view(), name="no_such_endpoint"),
 ]

@@ -37,6 +37,7 @@ LONDON = (401, 403, 403, 403, 403, 403, 403, 403, 200, 200)
 PLACE_A = (401, 403, 403, 200, 200, 403, 403, 200, 200, 200)
 PUBLIC = (200,) * 10
 SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+NOWHERE = (401, 404, 404, 404, 404, 404, 404, 404, 404, 404)
 
 Target = Callable[[Any], dict[str, Any]]
 
@@ -122,4 +123,6 @@ ROWS: dict[str, tuple[str, Target, tuple[int, ...]]] = {
     # The schema and its documentation are public
     "api:schema": ("get", _none(), PUBLIC),
     "api:docs": ("get", _none(), PUBLIC),
+    # Any other path under /api/v1/: the API's JSON 404, once authenticated
+    "api:no_such_endpoint": ("get", lambda w: {"rest": "epic/activities/not-a-number/"}, NOWHERE),
 }
