@@ -333,7 +333,7 @@ class _Problems:
             messages.append(
                 f"and {self.count - ERROR_LIMIT:,} more problems ({self.count:,} in all)"
             )
-        return DataImportError(messages)
+        return DataImportError(messages, count=self.count)
 
 
 def _crime_columns(header: list[str]) -> list[int]:

@@ -199,7 +199,7 @@ class _Problems:
             messages.append(
                 f"and {self.count - ERROR_LIMIT:,} more problems ({self.count:,} in all)"
             )
-        return DataImportError(messages)
+        return DataImportError(messages, count=self.count)
 
 
 def _columns(header: list[str]) -> dict[str, int]:

@@ -58,11 +58,26 @@ BOROUGH_CODE_PROPERTY = re.compile(r"lad_code|LAD\d\dCD", re.IGNORECASE)
 AREA_GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
 
-class DataImportError(Exception):
-    """A file that cannot be imported; ``errors`` lists every problem found, one per line."""
+# The most problems an import lists: a file that is wrong throughout (the wrong file, or every
+# row shifted) is told by its first hundred, not by a line for each of 200,000 rows.
+ERROR_LIMIT = 100
 
-    def __init__(self, errors: Sequence[str]) -> None:
+
+class DataImportError(Exception):
+    """A file that cannot be imported. ``errors`` lists the problems found, one per line: the
+    first ERROR_LIMIT, then how many more; ``count`` is how many in all.
+
+    An importer that limits its own list as it goes passes ``count``, and its list is kept.
+    """
+
+    def __init__(self, errors: Sequence[str], *, count: int | None = None) -> None:
         self.errors = list(errors)
+        if count is None:
+            count = len(self.errors)
+            if count > ERROR_LIMIT:
+                more = f"and {count - ERROR_LIMIT:,} more problems ({count:,} in all)"
+                self.errors = [*self.errors[:ERROR_LIMIT], more]
+        self.count = count
         super().__init__("\n".join(self.errors))
 
 

@@ -304,3 +304,26 @@ def test_a_very_large_crime_file_streams(tmp_path: Path) -> None:
     assert importer.count() == 200_000
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     assert grown_mb < path.stat().st_size / 2**20, f"memory grew by {grown_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("name", sorted(set(IMPORTERS) - {"epic upload"}))
+def test_a_very_large_bad_file_is_refused_in_brief(
+    name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """200,000 rows, each with a bad first column (the wrong file, say): refused, telling the
+    first problems and how many there are in all, not a line for every row."""
+    importer = IMPORTERS[name](request)
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(_csv([importer.header]))
+        for start in range(1, 200_001, 10_000):
+            rows = [importer.row(n) for n in range(start, start + 10_000)]
+            handle.write(_csv([[f"bad{first}", *others] for first, *others in rows]))
+    before = database_state()
+    with pytest.raises(Refused) as refused:
+        importer.run(path)
+    assert changed_tables(before, database_state()) == []
+    told = str(refused.value).splitlines()
+    assert len(told) < 120
+    assert re.search(r"more problems \([\d,]+ in all\)", str(refused.value))
+    assert re.match(r"(\S+: )?line \d+: ", told[0]), told[0]  # each problem says where

@@ -63,7 +63,7 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(
-                f"{path.name}: {len(exc.errors)} problem(s) found; nothing was imported."
+                f"{path.name}: {exc.count:,} problem(s) found; nothing was imported."
             ) from exc
         for line in report.lines():
             self.stdout.write(line)
