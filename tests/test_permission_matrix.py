@@ -2,6 +2,15 @@
 
 Adding a URL without a row here fails ``test_every_url_is_in_the_matrix``. Rows named
 ``name[...]`` are the same pattern aimed at another ward or borough: the IDOR cases.
+
+- A URL naming a ward, borough or record needs an ``[other borough]`` row
+  (``test_every_object_url_has_an_idor_row``; NOT_OBJECTS lists the arguments that name none).
+- Every ward-level row is asked again on the next ward of the same cluster, where A1's
+  officers and panel are strangers and the inspector is not
+  (``test_ward_level_urls_are_tried_on_the_next_ward_of_the_cluster``).
+- Every row aimed elsewhere is written to, as one role of each refusal, and must be refused
+  as the read was with no table changed (``test_writes_aimed_elsewhere_...``).
+- The /api/v1/ rows are asked again with token authentication (``test_api_matrix_with_tokens``).
 """
 
 from __future__ import annotations
