@@ -1,10 +1,11 @@
 """The OpenAPI schema (drf-spectacular): only the authenticated API, with every error response.
 
 Each operation documents, besides its success, the errors it can answer (bodies in
-``api.errors``): 401 wherever a sign-in is needed, 403 where a role can be refused (and on
-every write, for a session without its CSRF token), 404 wherever the path names an object (or
-a list's page), 400 and 415 on every write, and whatever a view adds in its ``error_codes``
-(a list's filters, a dashboard's period and place, the token endpoint's 429).
+``api.errors``): 401 and 403 wherever a sign-in is needed (a role refused, a session write
+without its CSRF token, a session still to enter its second factor's code), 404 wherever the
+path names an object (or a list's page), 400 and 415 on every write, and whatever a view adds
+in its ``error_codes`` (a list's filters, a dashboard's period and place, the token
+endpoint's 429).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework.permissions import AllowAny
 
 from api.errors import ErrorSerializer, ValidationErrorSerializer
-from api.permissions import HoldsPerm
 
 ERRORS = {
     "400": "Invalid: the messages name the fields at fault.",
     "401": "Not authenticated: send `Authorization: Token <key>`, or sign in to the portal.",
     "403": (
-        "Refused: your role may see this but not do it, or a session request came without "
-        "its CSRF token."
+        "Refused: your role may see this but not do it, a session request came without its "
+        "CSRF token, or the session has not yet entered the code from its authenticator app "
+        "(inspectors, borough managers, central analysts, administrators)."
     ),
     "404": "Not found, or outside what you may see.",
     "406": "Not acceptable: ask for `application/json` or `text/csv`.",
@@ -49,10 +50,9 @@ class AutoSchema(SpectacularAutoSchema):
         codes = set(getattr(self.view, "error_codes", ()))
         permissions = self.view.get_permissions()
         if not all(isinstance(p, AllowAny) for p in permissions):
-            codes.add("401")
-            # A role refused, or a session write without its CSRF token.
-            if self.method != "GET" or any(isinstance(p, HoldsPerm) for p in permissions):
-                codes.add("403")
+            # 403: a role refused, a session write without its CSRF token, or a session still
+            # to enter its second factor's code (snt_portal/otp.py), which any operation may be.
+            codes |= {"401", "403"}
         if "{" in self.path:
             codes.add("404")
         if self.method in WRITES:

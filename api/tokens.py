@@ -1,5 +1,10 @@
 """Tokens for devices: exchanged for a username and password at ``POST /api/v1/auth/token/``
-(rate limited), or made, replaced and revoked by the signed-in user on the API token page."""
+(rate limited), or made, replaced and revoked by the signed-in user on the API token page.
+
+The exchange is no way round the second factor: a user whose role needs one
+(``snt_portal.otp.requires_second_factor``) sends the code from their authenticator app as
+``otp_token`` too, checked against their device with django-otp's throttling. The API token
+page is behind a verified session (snt_portal/otp.py's middleware)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +28,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from api import services
+from snt_portal.otp import check_code, confirmed_device, requires_second_factor
 from wards.models import User
 
 
@@ -68,6 +75,41 @@ class TokenSerializer(serializers.Serializer[Token]):
 class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
+    otp_token = serializers.CharField(
+        required=False,
+        help_text=(
+            "The 6-digit code your authenticator app shows now. Required for inspectors, "
+            "borough managers, central analysts and administrators; ignored for other roles."
+        ),
+    )
+
+
+NO_AUTHENTICATOR = (
+    "Your account needs a second factor and has no authenticator app set up. Sign in to the "
+    "portal to set one up, then send its code as otp_token (or make a token on the portal's "
+    "API token page)."
+)
+CODE_REQUIRED = (
+    "Your account needs a second factor: send the 6-digit code from your authenticator app "
+    "as otp_token."
+)
+
+
+def check_second_factor(user: User, otp_token: object) -> None:
+    """For a user who needs a second factor, accept only with a right code from their device;
+    a 400 naming ``otp_token`` otherwise."""
+    if not requires_second_factor(user):
+        return
+    device = confirmed_device(user)
+    if device is None:
+        raise serializers.ValidationError({"otp_token": [NO_AUTHENTICATOR]})
+    code = "".join(str(otp_token or "").split())
+    if not code:
+        raise serializers.ValidationError({"otp_token": [CODE_REQUIRED]})
+    try:
+        check_code(device, code)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"otp_token": error.messages}) from None
 
 
 class ObtainToken(APIView):
@@ -84,6 +126,10 @@ class ObtainToken(APIView):
         description=(
             "Exchanges your portal username and password for your token (made on first use; "
             "the same token until you replace or revoke it on the portal's API token page). "
+            "Inspectors, borough managers, central analysts and administrators also send "
+            "`otp_token`, the code from their authenticator app; without it, or with a wrong "
+            "one, the answer is 400 with the reason under `otp_token` (a code is accepted "
+            "once; after a wrong one, the next is checked only after a growing wait). "
             "Limited to a few attempts a minute."
         ),
         request=TokenRequestSerializer,
@@ -96,7 +142,10 @@ class ObtainToken(APIView):
             self.throttled(request, by_username.wait() or 60.0)
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token = services.token_for(acting_user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        data = request.data if isinstance(request.data, dict) else {}
+        check_second_factor(user, data.get("otp_token"))
+        token = services.token_for(acting_user=user)
         return Response(TokenSerializer(token).data)
 
 

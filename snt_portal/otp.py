@@ -15,23 +15,30 @@ and drops it when the device has been deleted (an administrator's reset) or unco
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import verify_token
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from snt_portal.permissions import Role, scope_for
+
+logger = logging.getLogger(__name__)
 
 # Roles whose reach (a cluster, a borough, London, the whole system) calls for a second factor.
 SECOND_FACTOR_ROLES = (
@@ -53,6 +60,8 @@ PUBLIC_URL_NAMES = frozenset(
         "priorities:public_ward",
         "api:schema",
         "api:docs",
+        # The token exchange ignores the session and asks for a code of its own (api/tokens.py).
+        "api:token_obtain",
     }
 )
 PUBLIC_NAMESPACES = frozenset({"opendata"})
@@ -190,3 +199,65 @@ class SecondFactorMiddleware:
             else:
                 return redirect(second_factor_url(user, request.get_full_path()))
         return self.get_response(request)
+
+
+def reset_second_factor(*, acting_user: Any, users: QuerySet[Any]) -> int:
+    """Delete these users' authenticator devices (a lost or replaced phone): a session verified
+    with one is no longer, and each sets up an authenticator app again at the next page.
+    Returns how many devices were deleted."""
+    deleted, _ = TOTPDevice.objects.filter(user__in=users).delete()
+    logger.info(
+        "second factor reset by %s for %s: %d devices deleted",
+        acting_user,
+        ", ".join(sorted(str(user) for user in users)),
+        deleted,
+    )
+    return deleted
+
+
+@admin.action(
+    description="Reset the selected users' second factor (they set up their app again)",
+    permissions=["change"],
+)
+def reset_second_factor_action(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+) -> None:
+    deleted = reset_second_factor(acting_user=request.user, users=queryset)
+    people = queryset.count()
+    modeladmin.message_user(
+        request,
+        f"Second factor reset for {people} {'person' if people == 1 else 'people'} "
+        f"({deleted} {'device' if deleted == 1 else 'devices'} deleted). They set up an "
+        "authenticator app the next time they sign in.",
+        messages.SUCCESS,
+    )
+
+
+# The demo ------------------------------------------------------------------------------------
+
+
+def give_demo_authenticators(usernames: tuple[str, ...] | list[str]) -> list[str]:
+    """For the demo (seed_demo): a confirmed authenticator device for each of these users who
+    needs a second factor and has none, so they sign in with ``manage.py otp_code``'s code
+    instead of a phone. Returns the usernames that need a code, in the order given."""
+    from wards.models import User
+
+    needing = []
+    for user in User.objects.filter(username__in=usernames):
+        if requires_second_factor(user):
+            if confirmed_device(user) is None:
+                TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+            needing.append(user.username)
+    return [name for name in usernames if name in needing]
+
+
+def current_code(device: TOTPDevice) -> tuple[str, int]:
+    """The code ``device`` accepts now (the next step's if this step's has been used), as an
+    authenticator app would show it, and for how many more seconds the device accepts it."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = totp.t()
+    step = min(max(now, device.last_t + 1), now + device.tolerance)
+    totp.drift += step - now
+    # Accepted while the device's step (its drift included) is within tolerance of ``step``.
+    accepted_until = device.t0 + (step - device.drift + device.tolerance + 1) * device.step
+    return f"{totp.token():0{device.digits}d}", max(0, int(accepted_until - totp.time))

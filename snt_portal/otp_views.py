@@ -83,6 +83,13 @@ def _with_next(name: str, request: HttpRequest) -> str:
     return f"{url}?{urlencode({'next': target})}" if target != reverse("home") else url
 
 
+def _verified(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified by ``device``, under a new session key (as at sign-in: a key
+    seen before the code was entered is no use after it)."""
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 @never_cache
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
@@ -95,7 +102,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next(ENROL_URL_NAME, request))
     form = CodeForm(request.POST or None, device=device, submit="Continue")
     if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
+        _verified(request, device)
         return redirect(_next_url(request))
     return render(request, "registration/otp_verify.html", {"form": form})
 
@@ -121,7 +128,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        otp_login(request, device)
+        _verified(request, device)
         return redirect(_next_url(request))
     secret = b32encode(device.bin_key).decode()
     return render(

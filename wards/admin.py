@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from snt_portal.otp import reset_second_factor_action
 from snt_portal.permissions import Perm, ScopedQuerySet
 from wards import services
 from wards.models import Abstraction, Borough, Cluster, Posting, RoleAssignment, Team, User, Ward
@@ -34,6 +35,7 @@ class ScopedAdminMixin:
 class UserAdmin(DjangoUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "collar_number", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "collar_number", "email")
+    actions = (reset_second_factor_action,)
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (

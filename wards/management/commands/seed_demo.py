@@ -19,7 +19,14 @@ from epic.demo import seed_epic
 from epic.pas import seed_demo_pas
 from panels.demo import seed_panels
 from priorities.demo import seed_priorities
-from wards.demo import SEED_PER_WARD, DemoReport, seed_demo, shared_data_available
+from snt_portal.otp import give_demo_authenticators
+from wards.demo import (
+    DEMO_USERNAMES,
+    SEED_PER_WARD,
+    DemoReport,
+    seed_demo,
+    shared_data_available,
+)
 from wards.establishment import COUNTED_ROLES
 
 
@@ -71,7 +78,13 @@ class Command(BaseCommand):
                 f"  {rebuilt.ward_days:,} ward-days, {rebuilt.ward_months:,} ward-months, "
                 f"{rebuilt.borough_months:,} borough-months in {rebuilt.seconds:.1f}s"
             )
+        with_codes = give_demo_authenticators(DEMO_USERNAMES)
         self._summarise(report)
+        if with_codes:
+            self.stdout.write(
+                f"{', '.join(with_codes)} also enter a code after the password: "
+                "`python manage.py otp_code <username>` prints it (DEBUG only)."
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f}s."))
 
     def _summarise(self, report: DemoReport) -> None:
