@@ -18,9 +18,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # The checks that together mean "no 5xx and no schema violation".
@@ -35,7 +37,13 @@ MAX_EXAMPLES = 25
 SEED = 20260701
 
 
-def seed() -> str:
+class Seeded(NamedTuple):
+    token: str  # an administrator's API key
+    borough: str  # a borough's code, and a ward's in it, for the dashboards' {code}
+    ward: str
+
+
+def seed() -> Seeded:
     """A small London with something to read behind every endpoint, and the API token of an
     administrator (who may read and write everywhere, so every operation is reached)."""
     from api import services
@@ -65,13 +73,33 @@ def seed() -> str:
         panel = PanelFactory.create(ward=ward)
         data.review(data.priority(ward), panel, admin)
     key: str = services.token_for(acting_user=admin).key
-    return key
+    return Seeded(token=key, borough=borough.code, ward=wards[0].code)
 
 
-def command(base_url: str, token: str, *, max_examples: int, seed: int) -> list[str]:
-    """The schemathesis command line for the portal at base_url."""
+def config(seeded: Seeded) -> str:
+    """schemathesis.toml for the seeded data: the dashboards' {code} and {table} are a real
+    borough, ward and table (schemathesis cannot guess them), so their logic is reached."""
+    table = '"path.table" = "epic_by_category"'
+    return (
+        '[[operations]]\ninclude-path-regex = "^/api/v1/dashboards/london/tables/"\n'
+        f"parameters = {{ {table} }}\n"
+        '[[operations]]\ninclude-path-regex = "^/api/v1/dashboards/boroughs/"\n'
+        f'parameters = {{ "path.code" = "{seeded.borough}", {table} }}\n'
+        '[[operations]]\ninclude-path-regex = "^/api/v1/dashboards/wards/"\n'
+        f'parameters = {{ "path.code" = "{seeded.ward}", {table} }}\n'
+    )
+
+
+def command(
+    base_url: str, seeded: Seeded, config_file: Path, *, max_examples: int, seed: int
+) -> list[str]:
+    """The schemathesis command line for the portal at base_url, config_file holding
+    :func:`config`."""
+    token = seeded.token
     return [
         str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(config_file),
         "run",
         f"{base_url}/api/schema/",
         "--checks",
@@ -123,7 +151,9 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     # Error pages name static files: served as in production, from the collected manifest.
     call_command("collectstatic", interactive=False, verbosity=0)
-    token = seed()
+    seeded = seed()
+    config_file = Path(tempfile.mkdtemp()) / "schemathesis.toml"
+    config_file.write_text(config(seeded))
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -134,7 +164,9 @@ def main() -> int:
     )
     try:
         _wait_until_up(f"{base_url}/api/schema/", server)
-        run = command(base_url, token, max_examples=options.max_examples, seed=options.seed)
+        run = command(
+            base_url, seeded, config_file, max_examples=options.max_examples, seed=options.seed
+        )
         return subprocess.run(run, cwd=BASE_DIR, check=False).returncode
     finally:
         server.send_signal(signal.SIGTERM)

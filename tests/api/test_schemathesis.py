@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -27,10 +28,14 @@ def responses_match_the_schema() -> None:
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(
-    transactional_db: None, live_server
+    transactional_db: None, live_server, tmp_path: Path
 ) -> None:
-    token = fuzzing.seed()
-    command = fuzzing.command(live_server.url, token, max_examples=EXAMPLES, seed=fuzzing.SEED)
+    seeded = fuzzing.seed()
+    config_file = tmp_path / "schemathesis.toml"
+    config_file.write_text(fuzzing.config(seeded))
+    command = fuzzing.command(
+        live_server.url, seeded, config_file, max_examples=EXAMPLES, seed=fuzzing.SEED
+    )
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL, check=False
     )
