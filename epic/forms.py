@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters  # type: ignore[import-untyped]
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout
 from django import forms
@@ -19,6 +18,7 @@ from epic.catalogue import LOGGED_TYPES, TYPES, ActivityType, Category, Unit
 from epic.models import Activity
 from epic.services import MAX_NOTE, ActivityInput, engagement_message
 from priorities.models import Priority
+from snt_portal.forms import DateInputField
 from wards.models import User, Ward
 
 MAX_SHIFT_ROWS = 12

@@ -6,13 +6,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 from django.utils import timezone
 
 from panels.diversity import CHARACTERISTICS
 from panels.models import Attendance, DiversityDeclaration, PanelMembership
+from snt_portal.forms import DateInputField
 from wards.forms import _gds_helper
 
 Position = PanelMembership.Position

@@ -258,6 +258,8 @@ REST_FRAMEWORK = {
     # Non-ASCII is escaped (\u2026): an error message that repeats a client's invalid text (a
     # lone surrogate) must still encode.
     "UNICODE_JSON": False,
+    # JSON only: no ?format= override, which answered an undocumented 404 for any other value.
+    "URL_FORMAT_OVERRIDE": None,
 }
 # drf-spectacular: the OpenAPI 3 schema at /api/schema/ covers the authenticated API only.
 SPECTACULAR_SETTINGS = {

@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
+from snt_portal.forms import DateInputField
 from wards.models import Abstraction, Posting, User
 
 # Ranks a sergeant or inspector posts to a ward's team (inspectors lead clusters instead).

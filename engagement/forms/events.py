@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
@@ -15,6 +14,7 @@ from django.utils import timezone
 from engagement.concerns import ConcernCategory
 from engagement.models import CommunityGroup, EngagementEvent, EventKind, Kin
 from engagement.services import ConcernInput
+from snt_portal.forms import DateInputField
 from wards.models import User
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")

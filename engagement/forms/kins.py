@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 from django.utils import timezone
 
 from engagement.models import Kin
+from snt_portal.forms import DateInputField
 from wards.forms import _gds_helper
 
 # Digits with the spaces, brackets, dashes and leading + people write phone numbers with.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 from django.db.models import QuerySet
@@ -14,6 +13,7 @@ from django.utils import timezone
 from engagement.concerns import ConcernCategory
 from panels.models import Meeting
 from priorities.models import PlannedAction, PrioritySource, Review
+from snt_portal.forms import DateInputField
 from wards.forms import _gds_helper
 from wards.models import User
 

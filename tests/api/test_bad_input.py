@@ -14,10 +14,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from engagement.concerns import ConcernCategory
@@ -291,3 +293,54 @@ def test_a_query_string_that_is_not_utf8(world: World, token_client: Clients) ->
     url = reverse("api:activity_list")
     response = token_client("admin").get(f"{url}?ward=%ED%A0%80&officer=%FF&date_from=%C0")
     assert response.status_code == 400
+
+
+CREDENTIALS = st.fixed_dictionaries(
+    {},
+    optional={
+        "username": maybe(st.sampled_from(["sergeant", "admin", "nobody", "SERGEANT", ""])),
+        "password": maybe(st.sampled_from(["correct-horse-battery", "wrong", ""])),
+    },
+)
+
+
+@SETTINGS
+@given(body=st.one_of(CREDENTIALS, JUNK), as_form=st.booleans())
+def test_obtaining_a_token_never_fails_and_a_refusal_makes_none(
+    world: World, body: Any, as_form: bool
+) -> None:
+    """Whatever a device sends for its token (JSON or a form), the answer is documented; only
+    the right username and password make a token."""
+    cache.clear()  # the endpoint's rate limits count here: keep drawing answers, not 429s
+    before = set(Token.objects.values_list("key", flat=True))
+    url = reverse("api:token_obtain")
+    if as_form and isinstance(body, dict) and all(isinstance(v, str) for v in body.values()):
+        response = APIClient().post(url, body, format="multipart")
+    else:
+        response = _send(APIClient(), "post", url, body)
+    assert response.status_code in (200, 400, 415, 429)
+    if response.status_code != 200:
+        assert set(Token.objects.values_list("key", flat=True)) == before
+
+
+@SETTINGS
+@given(place=st.sampled_from(["london", "borough", "ward"]), params=PARAMS)
+def test_dashboards_never_fail_on_bad_filters(
+    world: World, token_client: Clients, place: str, params: dict[str, str]
+) -> None:
+    kwargs = {} if place == "london" else {"code": world.a1.code}
+    if place == "borough":
+        kwargs = {"code": world.a1.borough.code}
+    response = token_client("central_analyst").get(
+        reverse(f"api:dashboard_{place}", kwargs=kwargs), params
+    )
+    assert response.status_code in (200, 400, 404)
+
+
+def test_a_format_in_the_query_string_is_ignored(world: World, token_client: Clients) -> None:
+    """The API speaks JSON only: ?format=csv was an undocumented 404 (DRF's format override)."""
+    response = token_client("central_analyst").get(
+        reverse("api:dashboard_london"), {"format": "csv"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
