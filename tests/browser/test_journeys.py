@@ -250,8 +250,10 @@ def keyboard_sign_in(page: Any, base: str, user: Any) -> None:
 
 
 def success_banner(page: Any) -> str:
+    """The success message's text; the page showing it is scanned by axe as well."""
     banner = page.locator(".govuk-notification-banner--success")
     banner.wait_for()
+    assert_accessible(page)
     return str(banner.inner_text())
 
 
