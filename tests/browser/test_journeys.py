@@ -31,6 +31,7 @@ from priorities.models import Ballot, BallotPaper, Candidate, Priority, Priority
 from snt_portal.otp import requires_second_factor
 from tests.browser.a11y import (
     IS_FOCUSED,
+    activate,
     assert_accessible,
     axe_violations,
     blocking,
@@ -542,10 +543,26 @@ def test_central_analyst_reads_the_london_dashboard(
     screenshot(page, "1-london")
 
 
-def test_admin_finds_a_user_in_the_admin(
+def test_admin_reads_the_audit_trail_and_finds_a_user_in_the_admin(
     transactional_db: None, world: World, live_server, page, size: str, screenshot
 ) -> None:
+    # A change the sergeant made: ending a posting, recorded with who made it.
+    posting = world.posting_a1
+    posting.end_date = timezone.localdate()
+    posting._history_user = world.users["sergeant"]  # type: ignore[attr-defined]
+    posting.save()
     keyboard_sign_in(page, live_server.url, world.users["admin"])
+    menu(page, "Audit trail")
+    activate(page, page.locator("summary", has_text="Filter the changes"))
+    type_into(page, page.get_by_label("Changed by (username)"), world.users["sergeant"].username)
+    submit(page, page.get_by_role("button", name="Filter"))
+    changes = page.get_by_role("table", name="1 change")
+    assert changes.get_by_text(world.users["sergeant"].display_name).is_visible()
+    assert changes.get_by_text("Changed").first.is_visible()
+    fits(page, size)
+    screenshot(page, "1-audit")
+    assert_accessible(page)
+
     menu(page, "Admin")
     follow(page, page.get_by_role("link", name="Users", exact=True), limit=200, govuk=False)
     type_into(page, page.locator("#searchbar"), world.users["sergeant"].username)
@@ -556,4 +573,4 @@ def test_admin_finds_a_user_in_the_admin(
         "link", name=world.users["sergeant"].username, exact=True
     ).is_visible()
     assert results.locator("tbody tr").count() == 1
-    screenshot(page, "1-found")
+    screenshot(page, "2-admin-user")
