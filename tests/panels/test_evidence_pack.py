@@ -181,7 +181,7 @@ def test_the_pack_prints(world: World) -> None:
     html = role_client(world, "panel_member").get(pack_url(upcoming)).content.decode()
     # The print button is itself hidden in print; the priorities start on a new page; a
     # footer shows on paper only.
-    assert re.search(r'class="[^"]*snt-no-print[^"]*"><button[^>]*onclick="window.print\(\)"', html)
+    assert re.search(r'class="[^"]*snt-no-print[^"]*"><button[^>]*data-snt-print', html)
     assert 'class="govuk-heading-m snt-page-break">3. Progress' in html
     assert re.search(r'class="[^"]*snt-print-only[^"]*">Printed from the SNT Portal', html)
     # And the stylesheet the page links to has the print rules for those hooks.
