@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -118,7 +119,7 @@ def throttle_message(details: dict[str, object] | None) -> str:
     failures = int(str(details.get("failure_count", 1)))
     locked_until = details.get("locked_until")
     seconds = 1
-    if isinstance(locked_until, type(timezone.now())):
+    if isinstance(locked_until, datetime):
         seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
     wrong = "1 wrong code" if failures == 1 else f"{failures} wrong codes"
     unit = "second" if seconds == 1 else "seconds"
