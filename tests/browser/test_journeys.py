@@ -43,11 +43,11 @@ from tests.browser.a11y import (
     type_into,
 )
 from tests.browser.signin import sign_in
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, RoleAssignmentFactory, UserFactory
 from tests.otp import code_for, device_for
 from tests.test_permission_matrix import MATRIX
 from tests.world import ROLES, World
-from wards.models import Posting
+from wards.models import Posting, RoleAssignment
 
 pytestmark = pytest.mark.browser
 
@@ -175,6 +175,17 @@ def test_every_page_has_no_serious_or_critical_axe_violations(
             found = blocking(axe_violations(page))
             if found:
                 failures.append(describe(found, f"login as anonymous at {size}"))
+            # The second factor's set-up page, which a new analyst sees after their password.
+            newcomer = UserFactory.create()
+            RoleAssignmentFactory.create(user=newcomer, role=RoleAssignment.Role.CENTRAL_ANALYST)
+            page.get_by_label("Username").fill(newcomer.username)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"**{reverse('otp_enrol')}**")
+            found = blocking(axe_violations(page))
+            if found:
+                failures.append(describe(found, f"{page.url} (otp_enrol, {size})"))
+            context.clear_cookies()
         else:
             sign_in(page, live_server.url, role)
         for row, url in rows:
@@ -243,6 +254,7 @@ def keyboard_sign_in(page: Any, base: str, user: Any) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     if urlsplit(page.url).path == reverse("otp_verify"):
+        assert_accessible(page)
         code = page.get_by_label("Code from your authenticator app")
         type_into(page, code, code_for(device_for(user)))
         with page.expect_navigation():
@@ -273,7 +285,9 @@ def follow(page: Any, link: Any, limit: int = 80, govuk: bool = True) -> None:
 
 
 def submit(page: Any, button: Any) -> None:
+    """Tab to a button, check its focus is visible, and press Enter."""
     tab_to(page, button)
+    assert focus_is_visible(button.first), f"{button} shows no GOV.UK focus style"
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
