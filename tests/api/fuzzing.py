@@ -81,6 +81,8 @@ def config(seeded: Seeded) -> str:
     borough, ward and table (schemathesis cannot guess them), so their logic is reached."""
     table = '"path.table" = "epic_by_category"'
     return (
+        # No state kept between runs (.schemathesis/): each run is its seed's alone.
+        "[cache]\nenabled = false\n"
         '[[operations]]\ninclude-path-regex = "^/api/v1/dashboards/london/tables/"\n'
         f"parameters = {{ {table} }}\n"
         '[[operations]]\ninclude-path-regex = "^/api/v1/dashboards/boroughs/"\n'
@@ -108,6 +110,9 @@ def command(
         str(max_examples),
         "--seed",
         str(seed),
+        # Nor an example database.
+        "--generation-database",
+        "none",
         "--workers",
         "2",
         "--header",
