@@ -8,6 +8,7 @@ page is behind a verified session (snt_portal/otp.py's middleware)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -62,7 +63,10 @@ class TokenUsernameThrottle(_TokenThrottle):
         username = str(data.get("username", "")).strip().lower()[:150]
         if not username:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": username}
+        # Hashed: a username is the client's text, and a lone surrogate or NUL in it would
+        # not encode as a cache key (a 500 before the serializer could refuse it).
+        ident = hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class TokenSerializer(serializers.Serializer[Token]):

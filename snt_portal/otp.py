@@ -34,9 +34,12 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import verify_token
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from snt_portal.caching import Generation
 from snt_portal.permissions import Role, scope_for
 
 logger = logging.getLogger(__name__)
@@ -174,6 +177,25 @@ def second_factor_url(user: object, next_path: str) -> str:
     """Where to send an unverified user: the code page, or setting up their authenticator."""
     name = VERIFY_URL_NAME if confirmed_device(user) is not None else ENROL_URL_NAME
     return f"{reverse(name)}?{urlencode({'next': next_path})}"
+
+
+# Authenticator devices by persistent id. Any write to the device table (set up, a code
+# accepted, an admin's reset) replaces the generation (snt_portal.apps watches it), so a
+# deleted or unconfirmed device stops verifying on the next request.
+DEVICES = Generation("otp.devices")
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, with the session's device read from the cache: otherwise
+    every page a verified user opens costs a query for it."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        key = f"otp:device:{persistent_id}"
+        return DEVICES.get_or_compute(  # type: ignore[no-any-return]
+            key,
+            lambda: super(CachedOTPMiddleware, self)._device_from_persistent_id(persistent_id),
+            3600,
+        )
 
 
 class SecondFactorMiddleware:

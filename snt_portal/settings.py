@@ -90,7 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # request.user.otp_device: the verified device
+    # request.user.otp_device: the verified device (django-otp's, read through the cache)
+    "snt_portal.otp.CachedOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session 12 hours (SNT_SESSION_MAX_HOURS) after sign-in, however busy.
     "snt_portal.sessions.AbsoluteSessionLimitMiddleware",
@@ -258,8 +259,9 @@ REST_FRAMEWORK = {
     # Non-ASCII is escaped (\u2026): an error message that repeats a client's invalid text (a
     # lone surrogate) must still encode.
     "UNICODE_JSON": False,
-    # JSON only: no ?format= override, which answered an undocumented 404 for any other value.
-    "URL_FORMAT_OVERRIDE": None,
+    # ?format= picks among an endpoint's renderers (csv on a dashboard table); an endpoint with
+    # one way to answer ignores it, and a table asked for a format it lacks answers 406.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.FormatNegotiation",
 }
 # drf-spectacular: the OpenAPI 3 schema at /api/schema/ covers the authenticated API only.
 SPECTACULAR_SETTINGS = {

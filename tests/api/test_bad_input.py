@@ -286,13 +286,26 @@ def test_dashboard_tables_never_fail_on_bad_input(
         code = ward.code if place == "ward" else ward.borough.code
         url = reverse(f"api:dashboard_{place}_table", kwargs={"code": code, "table": table})
     response = token_client("central_analyst").get(url, params)
-    assert response.status_code in (200, 400, 404)
+    # 406: a ?format= that is neither json nor csv.
+    assert response.status_code in (200, 400, 404, 406)
 
 
 def test_a_query_string_that_is_not_utf8(world: World, token_client: Clients) -> None:
     url = reverse("api:activity_list")
     response = token_client("admin").get(f"{url}?ward=%ED%A0%80&officer=%FF&date_from=%C0")
     assert response.status_code == 400
+
+
+def _encodes(value: object) -> bool:
+    """A form field a client can send: text that encodes (a lone surrogate only travels
+    escaped, in JSON)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 CREDENTIALS = st.fixed_dictionaries(
@@ -314,7 +327,7 @@ def test_obtaining_a_token_never_fails_and_a_refusal_makes_none(
     cache.clear()  # the endpoint's rate limits count here: keep drawing answers, not 429s
     before = set(Token.objects.values_list("key", flat=True))
     url = reverse("api:token_obtain")
-    if as_form and isinstance(body, dict) and all(isinstance(v, str) for v in body.values()):
+    if as_form and isinstance(body, dict) and all(_encodes(v) for v in body.values()):
         response = APIClient().post(url, body, format="multipart")
     else:
         response = _send(APIClient(), "post", url, body)
@@ -337,10 +350,37 @@ def test_dashboards_never_fail_on_bad_filters(
     assert response.status_code in (200, 400, 404)
 
 
-def test_a_format_in_the_query_string_is_ignored(world: World, token_client: Clients) -> None:
-    """The API speaks JSON only: ?format=csv was an undocumented 404 (DRF's format override)."""
+def test_a_format_in_the_query_string_is_ignored_where_there_is_one(
+    world: World, token_client: Clients
+) -> None:
+    """An endpoint that answers only in JSON ignores ?format= (DRF answered an undocumented
+    404, as if there were no such endpoint)."""
     response = token_client("central_analyst").get(
         reverse("api:dashboard_london"), {"format": "csv"}
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_table_asked_for_a_format_it_lacks_says_which_it_has(
+    world: World, token_client: Clients
+) -> None:
+    url = reverse("api:dashboard_london_table", kwargs={"table": "epic_by_type"})
+    response = token_client("central_analyst").get(url, {"format": "xml"})
+    assert response.status_code == 406
+    assert "csv, json" in response.json()["detail"]
+    as_csv = token_client("central_analyst").get(url, {"format": "csv"})
+    assert as_csv.status_code == 200
+    assert as_csv["Content-Type"].startswith("text/csv")
+
+
+def test_a_username_that_cannot_be_encoded_is_refused_not_a_500(world: World) -> None:
+    """A JSON body may carry a lone surrogate (escaped); the rate limit's cache key once could
+    not encode it."""
+    response = APIClient().post(
+        reverse("api:token_obtain"),
+        b'{"username": "\\ud800", "password": "x"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not Token.objects.exists()

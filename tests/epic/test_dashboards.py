@@ -262,12 +262,12 @@ def test_the_query_count_does_not_grow_with_the_data(
     with query_count() as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
-    # Read from the cache, a page costs the session, the user and (an analyst signs in with a
-    # second factor) their verified device; the user's grants, the place and the page's
+    # Read from the cache, a page costs the session and the user; the verified authenticator
+    # (an analyst signs in with a second factor), the user's grants, the place and the page's
     # sections come from the cache.
     with query_count() as cached:
         client.get(url)
-    assert len(cached) <= 3, "\n".join(q["sql"][:90] for q in cached.captured_queries)
+    assert len(cached) <= 2, "\n".join(q["sql"][:90] for q in cached.captured_queries)
     # And never reads the raw records.
     assert not any("epic_activity" in q["sql"] for q in large.captured_queries)
 
