@@ -54,11 +54,12 @@ DEMO_USERS := sergeant pc pcso inspector panel_chair panel_member borough_manage
 	central_analyst admin
 DEMO_PASSWORD := demo-password-2026
 
-.PHONY: help setup run test chromium lint format typecheck check compose-config worker beat serve db bench bench-crime bench-epic api-fuzz
+.PHONY: help setup run otp-code test chromium lint format typecheck check compose-config worker beat serve db bench bench-crime bench-epic api-fuzz
 
 help:
 	@echo "make setup      uv + Python packages, npm ci, the stylesheet (idempotent)"
 	@echo "make run        set up, migrate, seed demo data, serve on http://$(RUN_ADDR)"
+	@echo "make otp-code   the code a demo user with a second factor enters now (WHO=inspector)"
 	@echo "make test       the whole suite on PostgreSQL + Redis (PYTEST_ARGS=... to narrow)"
 	@echo "make check      lint + typecheck + makemigrations --check + manage.py check + compose"
 	@echo "make lint       ruff check and ruff format --check"
@@ -106,8 +107,15 @@ run: setup
 	@echo "SNT Portal demo: http://$(RUN_ADDR)/"
 	@echo "Sign in as any of: $(DEMO_USERS)"
 	@echo "Password for all of them: $(DEMO_PASSWORD)"
+	@echo "inspector, borough_manager, central_analyst and admin then enter a code:"
+	@echo "  make otp-code WHO=inspector   (in another terminal)"
 	@echo
 	$(EMBEDDED) $(PY) manage.py runserver $(RUN_ADDR)
+
+# The demo's authenticator app: the code a demo user with a second factor enters now.
+WHO ?= inspector
+otp-code: $(SYNC_STAMP)
+	@$(EMBEDDED) $(PY) manage.py otp_code $(WHO)
 
 # --- tests ------------------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         if with_codes:
             self.stdout.write(
                 f"{', '.join(with_codes)} also enter a code after the password: "
-                "`python manage.py otp_code <username>` prints it (DEBUG only)."
+                "`make otp-code WHO=<username>` prints it (DEBUG only)."
             )
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f}s."))
 
