@@ -213,8 +213,9 @@ class SecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not is_verified(user)
-            and not is_open_to_unverified(request.path_info)
+            # The user's scope is read once per request anyway; resolving the path is not.
             and requires_second_factor(user)
+            and not is_open_to_unverified(request.path_info)
         ):
             if request.path_info.startswith(API_PREFIX):
                 if not _sends_a_token(request):

@@ -30,6 +30,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from crime.imports import CRIME_COLUMNS
 from crime.models import LsoaWard, StreetCrime
 from engagement.models import GlaWardProfile
 from epic.models import Activity, PasResult
@@ -98,20 +99,7 @@ def _lsoa_lookup() -> Importer:
     )
 
 
-CRIME_HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
+CRIME_HEADER = list(CRIME_COLUMNS)
 
 
 def _crime_row(n: int) -> list[str]:
